@@ -1,0 +1,7 @@
+/// Environments whose dynamics can be inverted exactly: the action that moves `state` to
+/// `next` in one step, for any reachable unblocked pair.
+public protocol ExactInverseDynamics: Environment {
+    /// The action that takes `state` to `next`; for pairs no single step connects, the closest
+    /// admissible action.
+    func action(from state: State, to next: State) -> Action
+}

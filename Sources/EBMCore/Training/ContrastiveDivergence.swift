@@ -1,0 +1,115 @@
+/// Statistics of one contrastive-divergence step.
+public struct ContrastiveDivergenceStatistics: Sendable, Equatable {
+    /// Step index (1-based, after the update).
+    public var step: Int
+    /// mean E(x⁺) − mean E(x⁻) + α(mean E(x⁺)² + mean E(x⁻)²).
+    public var loss: Float
+    /// mean E(x⁺).
+    public var positiveEnergy: Float
+    /// mean E(x⁻).
+    public var negativeEnergy: Float
+    /// Rows of the negative batch whose chains continued from the replay buffer.
+    public var replayed: Int
+}
+
+/// Training stopped because an energy, the loss or a gradient stopped being finite.
+/// Parameters are left as they were before the failing step.
+public struct TrainingDiverged: Error, CustomStringConvertible {
+    public var step: Int
+    public var quantity: String
+    public var description: String {
+        "training diverged at step \(step): \(quantity) is not finite (parameters kept from step \(step - 1))"
+    }
+}
+
+/// The contrastive-divergence trainer shared by transition and image energies.
+///
+/// Per step: chains start from fresh initialisations mixed with the replay buffer
+/// (95 % / 5 % by default), run Langevin on the current energy (`mask` freezes conditioning
+/// coordinates such as s_t), return to the buffer, and the network takes one optimiser step on
+/// L = mean E(x⁺) − mean E(x⁻) + α·(mean E(x⁺)² + mean E(x⁻)²), negatives held constant.
+/// Nothing is updated when any of those values is non-finite; the step throws instead.
+public struct ContrastiveDivergence {
+    public let network: Network
+    public var optimizer: Adam
+    public var sampler: LangevinSampler
+    /// Replay buffer for negative chains; nil restarts every chain from `freshNegatives`.
+    public var replay: ReplayBuffer?
+    /// Probability that a chain continues from the buffer.
+    public var replayFraction: Float = 0.95
+    /// α, the weight of the energy-magnitude regulariser.
+    public var regularization: Float = 1
+    /// Coordinates the negative chains may move (nil: all).
+    public var mask: [Bool]?
+    /// Fresh chain starts for a batch of positives (noise around s_t, uniform images, …).
+    public var freshNegatives: (Tensor, inout RNG) -> Tensor
+    /// Steps completed.
+    public private(set) var step = 0
+
+    public init(network: Network, optimizer: Adam = Adam(), sampler: LangevinSampler,
+                replay: ReplayBuffer?, mask: [Bool]? = nil,
+                freshNegatives: @escaping (Tensor, inout RNG) -> Tensor) {
+        self.network = network
+        self.optimizer = optimizer
+        self.sampler = sampler
+        self.replay = replay
+        self.mask = mask
+        self.freshNegatives = freshNegatives
+    }
+
+    /// Draws negatives for `positives` with the current energy (no parameter change).
+    public mutating func negatives(for positives: Tensor, labels: Tensor?, rng: inout RNG) -> (x: Tensor, labels: Tensor?, replayed: Int) {
+        let fresh = freshNegatives(positives, &rng)
+        precondition(fresh.shape == positives.shape, "fresh negatives must have the positives' shape")
+        var (x, negativeLabels, replayed) = replay?.mix(fresh: fresh, labels: labels, fraction: replayFraction, rng: &rng)
+            ?? (fresh, labels, 0)
+        sampler.run(&x, energy: network.conditioned(on: negativeLabels), mask: mask, rng: &rng)
+        replay?.add(x, labels: negativeLabels, rng: &rng)
+        return (x, negativeLabels, replayed)
+    }
+
+    /// One training step on a batch of positives (with their labels for conditional models).
+    @discardableResult
+    public mutating func step(positives: Tensor, labels: Tensor? = nil, rng: inout RNG) throws -> ContrastiveDivergenceStatistics {
+        network.beginTrainingStep()
+        let (negatives, negativeLabels, replayed) = negatives(for: positives, labels: labels, rng: &rng)
+        let n = positives.rows
+        let batch = Tensor.concatenatingRows([positives, negatives])
+        let batchLabels = labels.map { Tensor.concatenatingRows([$0, negativeLabels!]) }
+        let energies = network.forward(batch, labels: batchLabels).scalars
+        let failingStep = step + 1
+        guard energies.allSatisfy(\.isFinite) else { throw TrainingDiverged(step: failingStep, quantity: "the energy") }
+
+        var ePos: Float = 0, eNeg: Float = 0, ePos2: Float = 0, eNeg2: Float = 0
+        for i in 0..<n {
+            ePos += energies[i]; ePos2 += energies[i] * energies[i]
+            eNeg += energies[n + i]; eNeg2 += energies[n + i] * energies[n + i]
+        }
+        let inv = 1 / Float(n)
+        ePos *= inv; eNeg *= inv; ePos2 *= inv; eNeg2 *= inv
+        let alpha = regularization
+        let loss = ePos - eNeg + alpha * (ePos2 + eNeg2)
+        guard loss.isFinite else { throw TrainingDiverged(step: failingStep, quantity: "the loss") }
+
+        var dE = [Float](repeating: 0, count: 2 * n)
+        for i in 0..<n {
+            dE[i] = (1 + 2 * alpha * energies[i]) * inv
+            dE[n + i] = (-1 + 2 * alpha * energies[n + i]) * inv
+        }
+        network.zeroGradients()
+        network.backward(Tensor(shape: [2 * n, 1], scalars: dE), .parameters)
+        guard network.parameters.allSatisfy({ !$0.isTrainable || $0.gradient.isFinite }) else {
+            throw TrainingDiverged(step: failingStep, quantity: "a parameter gradient")
+        }
+        let before = network.parameters.map(\.value)
+        optimizer.update(network.parameters)
+        guard network.parameters.allSatisfy(\.value.isFinite) else {
+            for (p, value) in zip(network.parameters, before) { p.value = value }
+            throw TrainingDiverged(step: failingStep, quantity: "an updated parameter")
+        }
+        network.parametersDidChange()
+        step = failingStep
+        return ContrastiveDivergenceStatistics(step: step, loss: loss, positiveEnergy: ePos,
+                                               negativeEnergy: eNeg, replayed: replayed)
+    }
+}
