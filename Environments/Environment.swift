@@ -6,7 +6,8 @@ import EBMCore
 /// is a pure function of its arguments and the environment's fixed configuration (walls,
 /// obstacles, physical parameters), so oracle planners can call it on a copy from many threads.
 /// States and actions are fixed-size SIMD vectors of `Double` so stepping never allocates;
-/// the array-taking overloads in the extension validate lengths for callers holding arrays.
+/// callers holding arrays (command line, JSON control) convert with `vector(_:as:)`, which
+/// checks length and finiteness, or step with `step(_: [Double])`.
 ///
 /// Goals live in a planar goal space (the particle's position, the reacher's fingertip);
 /// `goalPoint(of:)` maps a state there and `successRule` says when it is close enough.
@@ -30,9 +31,10 @@ public protocol Environment: Sendable {
     /// When the goal counts as reached.
     var successRule: SuccessRule { get }
 
-    /// Starts a new episode from `start` towards `goal`; either one left `nil` is drawn from
-    /// the environment's episode distribution with `RNG(seed: seed)`. Invalid starts or goals
-    /// throw and leave the environment unchanged. Returns the start state.
+    /// Starts a new episode from `start` towards `goal`. Either one left `nil` is the
+    /// environment's default: drawn with `RNG(seed: seed)` from `sampleStart`/`sampleGoal`
+    /// (particle, reacher) or the standard task's (maze). Invalid starts or goals throw and
+    /// leave the environment unchanged. Returns the start state.
     @discardableResult
     mutating func reset(seed: UInt64, start: State?, goal: SIMD2<Double>?) throws -> State
 
@@ -50,9 +52,9 @@ public protocol Environment: Sendable {
     /// The scene in `state` with the current goal and obstacles, for drawing.
     func geometry(at state: State) -> Geometry
 
-    /// A start state from the distribution random datasets and `reset` use (never blocked).
+    /// A random admissible start (never touching a wall or obstacle), as random datasets use.
     func sampleStart(using rng: inout RNG) -> State
-    /// A goal from the distribution `reset` and random datasets use (always reachable).
+    /// A random reachable goal.
     func sampleGoal(using rng: inout RNG) -> SIMD2<Double>
 }
 
@@ -72,19 +74,10 @@ extension Environment {
         transition(from: state, action: action).next
     }
 
-    /// A new episode with a random start and goal drawn from `seed`.
+    /// A new episode with the default start and goal (see `reset(seed:start:goal:)`).
     @discardableResult
     public mutating func reset(seed: UInt64) throws -> State {
         try reset(seed: seed, start: nil, goal: nil)
-    }
-
-    /// `reset` for callers holding arrays (command line, JSON control): lengths and
-    /// finiteness are checked first.
-    @discardableResult
-    public mutating func reset(seed: UInt64, start: [Double]?, goal: [Double]?) throws -> State {
-        try reset(seed: seed,
-                  start: start.map { try Self.vector($0, as: .start) },
-                  goal: goal.map { try Self.vector($0, as: .goal) })
     }
 
     /// `step` for callers holding arrays: the length is checked first.

@@ -25,7 +25,7 @@ public struct Maze: ExactInverseDynamics {
 
     /// The maze in its standard episode.
     public init() {
-        world = PointMass(name: Self.name, walls: Self.walls, start: Self.defaultStart, goal: Self.defaultGoal,
+        world = PointMass(walls: Self.walls, start: Self.defaultStart, goal: Self.defaultGoal,
                           timeLimit: 300)
     }
 

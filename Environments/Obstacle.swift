@@ -116,7 +116,3 @@ extension Obstacle: CustomStringConvertible {
 /// `[a, b, c]` with Swift's shortest round-trip formatting, for one-line error messages.
 func formatList(_ values: [Double]) -> String { "[" + values.map { "\($0)" }.joined(separator: ", ") + "]" }
 
-/// `(a, b)` for points and states.
-func formatPoint<V: SIMD>(_ v: V) -> String where V.Scalar == Double {
-    "(" + v.indices.map { "\(v[$0])" }.joined(separator: ", ") + ")"
-}

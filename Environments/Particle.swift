@@ -18,7 +18,7 @@ public struct Particle: ExactInverseDynamics {
 
     /// A particle with no obstacles, in the episode `reset(seed: 0)` starts.
     public init() {
-        world = PointMass(name: Self.name, walls: [], start: .zero, goal: .zero, timeLimit: 100)
+        world = PointMass(walls: [], start: .zero, goal: .zero, timeLimit: 100)
         // Cannot throw: without obstacles every sampled start and goal is admissible.
         _ = try? world.reset(seed: 0, start: nil, goal: nil, obstacles: [])
     }

@@ -11,7 +11,6 @@ struct PointMass: Sendable {
     /// Δ = a / 20 after L∞ normalisation of a.
     static let actionScale = 20.0
 
-    let name: String
     let walls: [Obstacle]
     private(set) var obstacles: [Obstacle] = []
     private(set) var state: SIMD2<Double>
@@ -21,8 +20,7 @@ struct PointMass: Sendable {
     var timeLimit: Int
     var successRule = SuccessRule(norm: .l1, tolerance: 0.01, endsEpisode: true)
 
-    init(name: String, walls: [Obstacle], start: SIMD2<Double>, goal: SIMD2<Double>, timeLimit: Int) {
-        self.name = name
+    init(walls: [Obstacle], start: SIMD2<Double>, goal: SIMD2<Double>, timeLimit: Int) {
         self.walls = walls
         self.state = start
         self.goal = goal
@@ -34,7 +32,7 @@ struct PointMass: Sendable {
         let target = s + a / (largest * Self.actionScale)
         // SPEC §4 tests the segment to the unclipped target. The segment to the clipped point is
         // tested too: clipping slides the endpoint along the border, and without this check it
-        // could slide into an obstacle that touches the border.
+        // could slide into a wall or obstacle that touches the border (the maze's wall B does).
         let clipped = Self.workspace.clamped(target)
         if blocks(from: s, to: target) || blocks(from: s, to: clipped) { return (s, true) }
         return (clipped, false)

@@ -114,6 +114,8 @@ struct CheckpointTests {
         #expect(Self.loadError(url)?.problem == "config in its metadata is not a valid network config")
         try Self.tamper(url) { $0.metadata["config"] = #"{"inputShape":[-4],"labelCount":0,"layers":[]}"# }
         #expect(Self.loadError(url)?.problem.contains("cannot be built") == true)
+        try Self.tamper(url) { $0.metadata["config"] = #"{"inputShape":[4],"labelCount":0,"layers":[{"linear":{"outputs":-3,"spectralNorm":false}}]}"# }
+        #expect(Self.loadError(url)?.problem.contains("linear layer with -3 outputs") == true)
         try Self.tamper(url) { $0.metadata["format"] = nil }
         #expect(Self.loadError(url)?.problem == "is not an EBM checkpoint (metadata format is missing, expected \"ebm-checkpoint-1\")")
     }
@@ -152,5 +154,25 @@ struct CheckpointTests {
         #expect(refused?.problem == "refusing to save: tensor layers.0.weight contains non-finite values")
         #expect(try IOTestSupport.bytes(url) == good)
         #expect(try IOTestSupport.listing(directory) == ["blocker", "model.safetensors"])
+    }
+}
+
+@Suite("Network config validation")
+struct NetworkConfigValidationTests {
+    @Test func impossibleConfigsAreNamed() {
+        let bad: [NetworkConfig] = [
+            NetworkConfig(inputShape: [2], layers: [.linear(outputs: -3, spectralNorm: false)]),
+            NetworkConfig(inputShape: [0], layers: .mlpEnergy(hidden: [4])),
+            NetworkConfig(inputShape: [4], layers: [.conv2d(outputChannels: 4, kernel: 3, stride: 1, spectralNorm: false)]),
+            NetworkConfig(inputShape: [1, 5, 5], layers: [.avgPool2x2]),
+            NetworkConfig(inputShape: [1, 4, 4], layers: [.conditionalGainBias]),
+            NetworkConfig(inputShape: [3], layers: [.transitionFeatures(TransitionFeatureSpec(stateDimension: 2, deltaScale: [1, 1]))]),
+        ]
+        for config in bad {
+            #expect(throws: (any Error).self) { try config.validate() }
+        }
+        let good = NetworkConfig(inputShape: [4], layers: [.transitionFeatures(TransitionFeatureSpec(stateDimension: 2, deltaScale: [20, 20]))]
+                                 + .mlpEnergy(hidden: [8]))
+        #expect(throws: Never.self) { try good.validate() }
     }
 }

@@ -121,3 +121,26 @@ struct SpectralNormTests {
         #expect(layer.forward(x, labels: nil) == first)
     }
 }
+
+@Suite("Transition features")
+struct TransitionFeatureTests {
+    static let spec = TransitionFeatureSpec(stateDimension: 4, angles: [0, 1], offset: [0, 0, 0.5, -1], scale: [1, 1, 0.1, 0.2],
+                                            deltaScale: [5, 5, 0.5, 0.5])
+
+    @Test func gradientsMatchFiniteDifferences() {
+        let layer = TransitionFeatures(Self.spec)
+        let x = randomTensor([3, 8], seed: 41, low: -3, high: 3)
+        let mismatches = GradientCheck().check(layer: layer, input: x)
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+
+    @Test func anglesWrapSeamlessly() {
+        // q and q + 2π describe the same state: same features, and a step across ±π is small.
+        let layer = TransitionFeatures(Self.spec)
+        let a = layer.forward(Tensor(shape: [1, 8], scalars: [3.1, 0, 1, 1, -3.1, 0, 1, 1]), labels: nil)
+        let b = layer.forward(Tensor(shape: [1, 8], scalars: [3.1 - 2 * .pi, 0, 1, 1, -3.1, 0, 1, 1]), labels: nil)
+        for (u, v) in zip(a.scalars, b.scalars) { #expect(abs(u - v) < 1e-4) }
+        // Δq1 = 2π − 6.2 ≈ 0.083, times deltaScale 5.
+        #expect(abs(a.scalars[6] - 5 * (2 * .pi - 6.2)) < 1e-3, "\(a.scalars)")
+    }
+}

@@ -53,7 +53,7 @@ struct BadInputTests {
         #expect(isOneLine(far) && far!.contains("within 0.21 of the base"))
         #expect(reacher.goal == before)
         #expect(throws: Never.self) { try reacher.reset(seed: 0, start: nil, goal: SIMD2(0.21, 0)) }
-        #expect(throws: EnvironmentError.self) { try reacher.reset(seed: 0, start: nil, goal: [0.1, .nan]) }
+        #expect(throws: EnvironmentError.self) { try reacher.reset(seed: 0, start: nil, goal: Reacher.vector([0.1, .nan], as: .goal)) }
     }
 
     @Test func obstaclesContainingTheStart() throws {

@@ -80,9 +80,7 @@ public struct Checkpoint {
             throw fail("config in its metadata is not a valid network config")
         }
         // A corrupted config must not reach the network builder, whose preconditions would crash.
-        guard stored.inputShape.allSatisfy({ $0 > 0 }), stored.labelCount >= 0 else {
-            throw fail("config has input shape \(stored.inputShape) and label count \(stored.labelCount), which cannot be built")
-        }
+        do { try stored.validate() } catch { throw fail("config cannot be built: \(error)") }
         if let config, config != stored {
             throw fail("config differs from the expected one: \(difference(stored, config))")
         }

@@ -1,4 +1,4 @@
-import Foundation
+import CEBMKernels
 
 /// LeakyReLU: x for x > 0, slope·x otherwise (slope 0.2 in both seed systems).
 public final class LeakyReLU: Layer {
@@ -11,24 +11,25 @@ public final class LeakyReLU: Layer {
 
     public func forward(_ x: Tensor, labels: Tensor?) -> Tensor {
         input = x
-        var out = x
         let s = slope
-        out.scalars.withUnsafeMutableBufferPointer { o in
-            for i in o.indices where o[i] < 0 { o[i] *= s }
+        // Written straight into fresh storage: copying x first and then mutating would be two passes.
+        return Tensor(shape: x.shape) { o in
+            x.scalars.withUnsafeBufferPointer { xs in
+                for i in xs.indices { o[i] = xs[i] < 0 ? xs[i] * s : xs[i] }
+            }
         }
-        return out
     }
 
     public func backward(_ g: Tensor, _ request: GradientRequest) -> Tensor {
         guard request.contains(.inputs) else { return Tensor(zeros: [0]) }
-        var dx = g
         let s = slope
-        input.scalars.withUnsafeBufferPointer { x in
-            dx.scalars.withUnsafeMutableBufferPointer { d in
-                for i in d.indices where x[i] < 0 { d[i] *= s }
+        return Tensor(shape: g.shape) { d in
+            input.scalars.withUnsafeBufferPointer { x in
+                g.scalars.withUnsafeBufferPointer { gs in
+                    for i in gs.indices { d[i] = x[i] < 0 ? gs[i] * s : gs[i] }
+                }
             }
         }
-        return dx
     }
 }
 
@@ -44,17 +45,12 @@ public final class Swish: Layer {
     public func forward(_ x: Tensor, labels: Tensor?) -> Tensor {
         input = x
         if sigmoid.count != x.count { sigmoid = [Float](repeating: 0, count: x.count) }
-        var out = x
-        sigmoid.withUnsafeMutableBufferPointer { sg in
-            out.scalars.withUnsafeMutableBufferPointer { o in
-                for i in o.indices {
-                    let s = 1 / (1 + expf(-o[i]))
-                    sg[i] = s
-                    o[i] *= s
-                }
+        // One vectorised pass (`ebm_swish`) writes both the output and the kept sigmoid.
+        return Tensor(shape: x.shape) { out in
+            x.scalars.withUnsafeBufferPointer { xs in
+                sigmoid.withUnsafeMutableBufferPointer { ebm_swish(xs.count, xs.baseAddress!, out, $0.baseAddress!) }
             }
         }
-        return out
     }
 
     public func backward(_ g: Tensor, _ request: GradientRequest) -> Tensor {

@@ -5,7 +5,10 @@ public final class Parameter {
     /// Name within its layer ("weight", "bias", "u", …); the network prefixes the layer index.
     public let name: String
     /// Current value.
-    public var value: Tensor
+    public var value: Tensor { didSet { version &+= 1 } }
+    /// Bumped by every change of `value` (element writes included), so layers can tell when a
+    /// weight-derived cache such as a transposed copy is stale.
+    private(set) var version: UInt64 = 0
     /// Accumulated gradient of the loss (same shape as `value`); unused for buffers.
     public var gradient: Tensor
     /// Whether optimisers update it. Buffers are saved and restored but never trained.

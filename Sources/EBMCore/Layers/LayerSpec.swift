@@ -15,6 +15,8 @@ public enum LayerSpec: Codable, Equatable, Sendable {
     case globalSumPool
     /// Label-linear per-channel gain and bias (`ConditionalGainBias`); needs labels.
     case conditionalGainBias
+    /// Features of a state transition [s_t, s_t+1] (`TransitionFeatures`).
+    case transitionFeatures(TransitionFeatureSpec)
 
     /// Builds the layer for a per-sample input shape.
     func makeLayer(inputShape: [Int], labelCount: Int, rng: inout RNG) -> Layer {
@@ -36,6 +38,51 @@ public enum LayerSpec: Codable, Equatable, Sendable {
         case .conditionalGainBias:
             precondition(labelCount > 0, "conditionalGainBias needs a network with labelCount > 0")
             return ConditionalGainBias(channels: inputShape[0], labelCount: labelCount)
+        case let .transitionFeatures(spec):
+            return TransitionFeatures(spec)
+        }
+    }
+
+    /// The per-sample output shape for `inputShape`, or a thrown one-line reason why the layer
+    /// cannot take that input (used to vet configs read from files before building them).
+    func validatedOutputShape(for inputShape: [Int], labelCount: Int) throws -> [Int] {
+        struct Invalid: Error, CustomStringConvertible { var description: String }
+        let width = inputShape.reduce(1, *)
+        guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }) else {
+            throw Invalid(description: "layer \(self) gets the empty input shape \(inputShape)")
+        }
+        switch self {
+        case let .linear(outputs, _):
+            guard outputs > 0 else { throw Invalid(description: "linear layer with \(outputs) outputs") }
+            return [outputs]
+        case let .leakyReLU(slope):
+            guard slope.isFinite else { throw Invalid(description: "leakyReLU slope \(slope)") }
+            return inputShape
+        case .swish:
+            return inputShape
+        case let .conv2d(outputChannels, kernel, stride, _):
+            guard inputShape.count == 3 else { throw Invalid(description: "conv2d needs [C, H, W] samples, got \(inputShape)") }
+            guard outputChannels > 0, kernel > 0, stride == 1 || stride == 2 else {
+                throw Invalid(description: "conv2d with \(outputChannels) channels, kernel \(kernel), stride \(stride)")
+            }
+            return [outputChannels, (inputShape[1] + stride - 1) / stride, (inputShape[2] + stride - 1) / stride]
+        case .avgPool2x2:
+            guard inputShape.count == 3, inputShape[1] % 2 == 0, inputShape[2] % 2 == 0 else {
+                throw Invalid(description: "avgPool2x2 needs [C, H, W] with even H and W, got \(inputShape)")
+            }
+            return [inputShape[0], inputShape[1] / 2, inputShape[2] / 2]
+        case .globalSumPool:
+            guard inputShape.count == 3 else { throw Invalid(description: "globalSumPool needs [C, H, W], got \(inputShape)") }
+            return [inputShape[0]]
+        case .conditionalGainBias:
+            guard labelCount > 0 else { throw Invalid(description: "conditionalGainBias in a network without labels") }
+            return inputShape
+        case let .transitionFeatures(spec):
+            if let problem = spec.problem { throw Invalid(description: "transition features: \(problem)") }
+            guard width == 2 * spec.stateDimension else {
+                throw Invalid(description: "transition features for \(spec.stateDimension)-D states get rows of \(width)")
+            }
+            return [spec.featureCount]
         }
     }
 }

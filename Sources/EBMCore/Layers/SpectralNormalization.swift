@@ -16,6 +16,8 @@ final class SpectralNormalization {
     private var v: [Float]
     /// W / σ for the current `u`.
     private(set) var normalizedWeight: [Float]
+    /// Bumped whenever `normalizedWeight` is recomputed (caches derived from it check it).
+    private(set) var generation: UInt64 = 0
 
     init(fanIn: Int, fanOut: Int, name: String = "u", rng: inout RNG) {
         self.fanIn = fanIn
@@ -48,6 +50,7 @@ final class SpectralNormalization {
         v = wu
         let inv = 1 / sigma
         for i in w.indices { normalizedWeight[i] = w[i] * inv }
+        generation &+= 1
     }
 
     /// Converts ∂L/∂W̄ into ∂L/∂W and adds it to `gradient`.

@@ -1,0 +1,45 @@
+import EBMCore
+import Foundation
+/// Pull towards a goal in goal space, late states weighted most:
+/// w · Σ_{t=1..T} (t/T)^p · ‖φ(s_t) − g‖².
+public struct GoalCost: TaskCost {
+    public var goal: SIMD2<Float>
+    public var weight: Float
+    /// p in the time weight (t/T)^p; the seed code's 4.
+    public var power: Float
+    public var map: TaskSpaceMap
+
+    public init(goal: SIMD2<Float>, weight: Float = 1, power: Float = 4, map: TaskSpaceMap) {
+        self.goal = goal
+        self.weight = weight
+        self.power = power
+        self.map = map
+    }
+
+    public func costAndGradient(_ plans: Tensor) -> (costs: [Float], gradient: Tensor) {
+        let shape = PlanShape(of: plans)
+        let (d, t) = (shape.stateDimension, shape.horizon)
+        var costs = [Float](repeating: 0, count: shape.chains)
+        var gradient = Tensor(zeros: plans.shape)
+        let (ix, iy) = map.coordinates
+        let weights = (0...t).map { k in k == 0 ? 0 : weight * powf(Float(k) / Float(t), power) }
+        plans.scalars.withUnsafeBufferPointer { s in
+            gradient.scalars.withUnsafeMutableBufferPointer { g in
+                for b in 0..<shape.chains {
+                    var c: Float = 0
+                    for k in 1...t {
+                        let o = (b * (t + 1) + k) * d
+                        let p = map.point(s, at: o)
+                        let ex = p.x - goal.x, ey = p.y - goal.y
+                        c += weights[k] * (ex * ex + ey * ey)
+                        let w2 = 2 * weights[k]
+                        g[o + ix] += w2 * (ex * p.dx.0 + ey * p.dy.0)
+                        g[o + iy] += w2 * (ex * p.dx.1 + ey * p.dy.1)
+                    }
+                    costs[b] = c
+                }
+            }
+        }
+        return (costs, gradient)
+    }
+}

@@ -1,0 +1,64 @@
+import EBMCore
+
+/// What a plan should achieve, as a differentiable cost on whole plans.
+///
+/// Plans come as a batch `[B, T+1, D]`: B candidate plans of T+1 states each, state 0 being
+/// the current (clamped) state. A cost returns one value per plan and, for gradient-based
+/// planners, its gradient with respect to every state of every plan. The energy says what the
+/// world allows; task costs say what we want — obstacles never seen in training are just costs.
+public protocol TaskCost {
+    /// Cost of each plan and its gradient (same shape as `plans`).
+    func costAndGradient(_ plans: Tensor) -> (costs: [Float], gradient: Tensor)
+    /// Cost of each plan (sampling planners need no gradient).
+    func cost(_ plans: Tensor) -> [Float]
+}
+
+extension TaskCost {
+    public func cost(_ plans: Tensor) -> [Float] { costAndGradient(plans).costs }
+}
+
+/// Dimensions of a plan batch `[B, T+1, D]`.
+public struct PlanShape: Equatable, Sendable {
+    public var chains: Int
+    /// T: number of transitions; a plan has T+1 states.
+    public var horizon: Int
+    public var stateDimension: Int
+
+    public init(chains: Int, horizon: Int, stateDimension: Int) {
+        self.chains = chains
+        self.horizon = horizon
+        self.stateDimension = stateDimension
+    }
+
+    public init(of plans: Tensor) {
+        precondition(plans.shape.count == 3, "plans must be [B, T+1, D], got \(plans.shape)")
+        self.init(chains: plans.shape[0], horizon: plans.shape[1] - 1, stateDimension: plans.shape[2])
+    }
+
+    public var tensorShape: [Int] { [chains, horizon + 1, stateDimension] }
+    /// Scalars per plan.
+    public var planWidth: Int { (horizon + 1) * stateDimension }
+}
+
+/// The sum of several task costs.
+public struct CompositeCost: TaskCost {
+    public var terms: [any TaskCost]
+    public init(_ terms: [any TaskCost]) { self.terms = terms }
+
+    public func costAndGradient(_ plans: Tensor) -> (costs: [Float], gradient: Tensor) {
+        var costs = [Float](repeating: 0, count: plans.shape[0])
+        var gradient = Tensor(zeros: plans.shape)
+        for term in terms {
+            let (c, g) = term.costAndGradient(plans)
+            for i in costs.indices { costs[i] += c[i] }
+            for i in gradient.scalars.indices { gradient.scalars[i] += g.scalars[i] }
+        }
+        return (costs, gradient)
+    }
+
+    public func cost(_ plans: Tensor) -> [Float] {
+        var costs = [Float](repeating: 0, count: plans.shape[0])
+        for term in terms { for (i, c) in term.cost(plans).enumerated() { costs[i] += c } }
+        return costs
+    }
+}

@@ -1,0 +1,113 @@
+import EBMCore
+
+/// Plans by Langevin dynamics over state sequences (Du, Lin & Mordatch 2019):
+/// B chains of T+1 states minimise C(τ) = Σ_t E(s_t, s_t+1) + task cost(τ) with proper
+/// Langevin steps x ← x − ε∇C + √(2εT_k)ξ, s_0 clamped to the current state; the temperature
+/// anneals to zero so each chain ends in a local optimum, and the chains' spread is the
+/// diversity of futures. Replanning shifts every chain by the executed steps (warm start).
+public struct LangevinPlanner: Planner {
+    public var configuration: LangevinPlannerConfiguration
+    /// The world model (usually a `TransitionEnergyCost`).
+    public var model: any TaskCost
+    public var taskCost: any TaskCost
+    public var inverseDynamics: any InverseDynamics
+    public private(set) var sampledPlans: Tensor
+    public private(set) var sampledCosts: [Float] = []
+    public private(set) var bestPlan: Tensor
+
+    public init(configuration: LangevinPlannerConfiguration = LangevinPlannerConfiguration(),
+                model: any TaskCost, taskCost: any TaskCost, inverseDynamics: any InverseDynamics) {
+        precondition(configuration.problem == nil, "invalid planner settings: \(configuration.problem!)")
+        self.configuration = configuration
+        self.model = model
+        self.taskCost = taskCost
+        self.inverseDynamics = inverseDynamics
+        sampledPlans = Tensor(zeros: [0, configuration.horizon + 1, 0])
+        bestPlan = Tensor(zeros: [configuration.horizon + 1, 0])
+    }
+
+    public mutating func reset() {
+        sampledPlans = Tensor(zeros: [0, configuration.horizon + 1, 0])
+        sampledCosts = []
+        bestPlan = Tensor(zeros: [configuration.horizon + 1, 0])
+    }
+
+    /// Chain starts: the previous plans shifted by `k` executed steps (the last state repeated
+    /// to fill the end), or, cold, random walks from the current state.
+    func initialPlans(from state: [Float], executedSteps k: Int, rng: inout RNG) -> (plans: Tensor, warm: Bool) {
+        let c = configuration
+        let d = state.count, t = c.horizon
+        let shape = PlanShape(chains: c.chains, horizon: t, stateDimension: d)
+        var x = Tensor(zeros: shape.tensorShape)
+        let warm = sampledPlans.shape == shape.tensorShape
+        // Cold chains are random walks from the current state: spread out enough to fall into
+        // different homotopy classes around obstacles, continuous enough to be plans. On a warm
+        // start the worst chains are replaced by fresh walks, so the batch keeps exploring
+        // instead of settling, all together, in one local optimum.
+        let increment = c.initialNoise / Float(t).squareRoot()
+        let refreshed = warm ? Set(sampledCosts.indices.sorted { sampledCosts[$0] > sampledCosts[$1] }
+            .prefix(Int(c.refreshFraction * Float(c.chains)))) : []
+        for b in 0..<c.chains {
+            var walk = state
+            let fresh = !warm || refreshed.contains(b)
+            for step in 0...t {
+                let o = (b * (t + 1) + step) * d
+                for i in 0..<d {
+                    if step == 0 {
+                        x.scalars[o + i] = state[i]
+                    } else if !fresh {
+                        let source = min(step + max(k, 0), t)
+                        x.scalars[o + i] = sampledPlans.scalars[(b * (t + 1) + source) * d + i]
+                    } else {
+                        walk[i] += increment * rng.gaussian()
+                        x.scalars[o + i] = walk[i]
+                    }
+                }
+            }
+        }
+        return (x, warm)
+    }
+
+    public mutating func optimize(from state: [Float], executedSteps: Int, rng: inout RNG) {
+        let c = configuration
+        let d = state.count, t = c.horizon
+        let shape = PlanShape(chains: c.chains, horizon: t, stateDimension: d)
+        var (x, warm) = initialPlans(from: state, executedSteps: executedSteps, rng: &rng)
+        let objective = PlanObjective(cost: CompositeCost([model, taskCost]), shape: shape)
+        let sampler = LangevinSampler(steps: warm ? c.warmIterations : c.iterations, stepSize: c.stepSize,
+                                      mode: .proper(temperature: c.temperature))
+        let mask = [Bool](repeating: false, count: d) + [Bool](repeating: true, count: t * d)
+        var flat = x.reshaped([c.chains, (t + 1) * d])
+        sampler.run(&flat, energy: objective, mask: mask, rng: &rng)
+        x = flat.reshaped(shape.tensorShape)
+        sampledPlans = x
+        sampledCosts = objective.energies(of: flat)
+        bestPlan = Self.select(x, costs: sampledCosts, shape: shape, rule: c.selection)
+    }
+
+    static func select(_ plans: Tensor, costs: [Float], shape: PlanShape, rule: LangevinPlannerConfiguration.Selection) -> Tensor {
+        let width = shape.planWidth
+        let finite = costs.indices.filter { costs[$0].isFinite }
+        let best = finite.min { costs[$0] < costs[$1] } ?? 0
+        switch rule {
+        case .best:
+            return Tensor(shape: [shape.horizon + 1, shape.stateDimension],
+                          scalars: Array(plans.scalars[(best * width)..<((best + 1) * width)]))
+        case let .softmin(lambda):
+            var weights = [Float](repeating: 0, count: costs.count)
+            for i in finite { weights[i] = exp(-(costs[i] - costs[best]) / lambda) }
+            let total = weights.reduce(0, +)
+            var mean = [Float](repeating: 0, count: width)
+            for (i, w) in weights.enumerated() where w > 0 {
+                for j in 0..<width { mean[j] += w / total * plans.scalars[i * width + j] }
+            }
+            return Tensor(shape: [shape.horizon + 1, shape.stateDimension], scalars: mean)
+        }
+    }
+
+    public func action(from state: [Float], alongStep k: Int) -> [Float] {
+        inverseDynamics.action(from: state, to: plannedState(min(k + 1, horizon)))
+    }
+}
+
+import Foundation

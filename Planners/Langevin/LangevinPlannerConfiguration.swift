@@ -1,0 +1,57 @@
+import EBMCore
+
+/// Settings of the Langevin planner (SPEC §6).
+public struct LangevinPlannerConfiguration: Codable, Equatable, Sendable {
+    /// B: plans optimised in parallel (the sampled futures).
+    public var chains: Int
+    /// T: transitions per plan.
+    public var horizon: Int
+    /// K: Langevin iterations from a cold start.
+    public var iterations: Int
+    /// Iterations after a warm start (the shifted previous plans are already good).
+    public var warmIterations: Int
+    /// ε per iteration.
+    public var stepSize: Schedule
+    /// Langevin temperature per iteration, annealed to 0 so the last iterations descend.
+    public var temperature: Schedule
+    /// Cold-started chains are random walks from the current state whose last state has
+    /// this standard deviation per coordinate.
+    public var initialNoise: Float
+    /// Fraction of chains, the costliest, restarted from fresh random walks at each warm start.
+    public var refreshFraction: Float
+    /// How the executed plan is chosen among the chains.
+    public var selection: Selection
+
+    public enum Selection: Codable, Equatable, Sendable {
+        /// The lowest-cost chain.
+        case best
+        /// Average of the chains weighted by softmax(−cost/λ).
+        case softmin(temperature: Float)
+    }
+
+    public init(chains: Int = 32, horizon: Int = 20, iterations: Int = 80, warmIterations: Int = 20,
+                stepSize: Schedule = .constant(1e-3),
+                temperature: Schedule = .polynomial(start: 1e-3, end: 0, power: 1),
+                initialNoise: Float = 0.2, refreshFraction: Float = 0.25, selection: Selection = .best) {
+        self.chains = chains
+        self.horizon = horizon
+        self.iterations = iterations
+        self.warmIterations = warmIterations
+        self.stepSize = stepSize
+        self.temperature = temperature
+        self.initialNoise = initialNoise
+        self.refreshFraction = refreshFraction
+        self.selection = selection
+    }
+
+    /// The reason these settings cannot run, or nil.
+    public var problem: String? {
+        if chains < 1 { return "chains must be at least 1, got \(chains)" }
+        if horizon < 1 { return "horizon must be at least 1, got \(horizon)" }
+        if iterations < 0 || warmIterations < 0 { return "iteration counts must not be negative" }
+        if !(initialNoise >= 0 && initialNoise.isFinite) { return "initial noise must be finite and non-negative" }
+        if !(refreshFraction >= 0 && refreshFraction <= 1) { return "refresh fraction must be in [0, 1]" }
+        if case let .softmin(t) = selection, !(t > 0) { return "softmin temperature must be positive" }
+        return nil
+    }
+}

@@ -1,0 +1,269 @@
+import EBMCore
+import EBMEnvironments
+import Foundation
+
+/// Settings of offline transition-model training. Defaults are SPEC §5's (batch 256, Adam
+/// lr 1e-3 with β = (0, 0.999), α = 1, FIFO replay of 10 000 chains continued 95 % of the
+/// time) and the negative sampler chosen by the held-out ranking measurement in
+/// `Planners/Models/README.md`.
+public struct TransitionTrainingSettings: Codable, Equatable, Sendable {
+    public var batchSize = 256
+    public var learningRate: Float = 1e-3
+    /// α of the CD loss.
+    public var regularization: Float = 1
+    public var replayCapacity = 10_000
+    public var replayFraction: Float = 0.95
+    /// Langevin iterations per negative batch.
+    public var samplerSteps = 20
+    /// Langevin step ε in delta-feature units (one unit ≈ one control step's spread).
+    public var samplerStepSize: Float = 0.01
+    /// Langevin temperature: noise √(2εT) per iteration.
+    public var samplerTemperature: Float = 0.1
+    /// Fresh chains start at s_t+1 = s_t + U(−ρ, ρ) per coordinate, with ρ (delta-feature units)
+    /// log-uniform in this range per chain: near the data for precision, far for an energy that
+    /// keeps rising away from it.
+    public var freshRadius: ClosedRange<Float> = 1...16
+    /// Learning rate of the inverse and forward dynamics (Adam, β1 = 0.9).
+    public var regressionLearningRate: Float = 1e-3
+
+    public init() {}
+}
+
+/// One training step as the progress callback sees it.
+public struct TransitionTrainingProgress: Sendable {
+    public var step: Int
+    public var loss: Float
+    public var positiveEnergy: Float
+    public var negativeEnergy: Float
+    public var inverseLoss: Float?
+    /// In delta-feature units.
+    public var forwardLoss: Float
+}
+
+/// Offline training of an environment's transition models from rollouts (SPEC §5).
+///
+/// Each step draws a batch of observed transitions (s_t, s_t+1) as positives; the core
+/// `ContrastiveDivergence` makes negatives by Langevin on s_t+1 only (s_t is masked), chains
+/// continuing from a FIFO replay buffer or starting fresh around s_t; the inverse and forward
+/// dynamics take one MSE step on the same transitions. Every random draw of step k comes from
+/// `RNG(seed, stream: k)`, and checkpoints hold the optimisers' moments and the replay
+/// buffer, so a run resumed from a checkpoint continues exactly as the uninterrupted run
+/// would have. The last tenth of the episodes is held out for `report()`.
+public struct TransitionTrainer {
+    public let configuration: TransitionModelConfiguration
+    public let settings: TransitionTrainingSettings
+    public let seed: UInt64
+    /// Steps completed.
+    public private(set) var step = 0
+    /// Held-out transitions (whole episodes).
+    public let heldOut: TransitionData
+
+    private let fingerprint: String
+    private let frame: NegativeSamplingFrame
+    private let positives: Tensor
+    private let training: TransitionData
+    private let forwardExamples: (inputs: Tensor, targets: Tensor)
+    private var contrastive: ContrastiveDivergence
+    private var inverse: RegressionTrainer?
+    private var forward: RegressionTrainer
+    private var recent: [ContrastiveDivergenceStatistics] = []
+
+    /// A fresh run with networks initialised from `seed`.
+    public init(configuration: TransitionModelConfiguration, data: TransitionData,
+                settings: TransitionTrainingSettings = TransitionTrainingSettings(), seed: UInt64) throws {
+        try self.init(bundle: TransitionModelBundle(configuration: configuration, seed: seed), data: data,
+                      settings: settings, seed: seed, resume: false)
+    }
+
+    /// Continues the run saved in `bundle` (a checkpoint written by `train`) on the same data.
+    public init(resuming bundle: TransitionModelBundle, data: TransitionData,
+                settings: TransitionTrainingSettings = TransitionTrainingSettings()) throws {
+        guard let seedText = bundle.info["seed"], let seed = UInt64(seedText) else {
+            throw TransitionModelError("the model has no training state to resume from (it was saved without one)")
+        }
+        try self.init(bundle: bundle, data: data, settings: settings, seed: seed, resume: true)
+    }
+
+    private init(bundle: TransitionModelBundle, data: TransitionData, settings: TransitionTrainingSettings,
+                 seed: UInt64, resume: Bool) throws {
+        let configuration = bundle.configuration
+        guard data.environment == configuration.environment else {
+            throw TransitionModelError("the dataset is for \(data.environment.rawValue), the model for \(configuration.environment.rawValue)")
+        }
+        try Self.validate(settings)
+        (training, heldOut) = try data.split()
+        self.configuration = configuration
+        self.settings = settings
+        self.seed = seed
+        fingerprint = data.fingerprint
+        frame = NegativeSamplingFrame(energyConfig: configuration.energy)
+        positives = frame.framed(training.pairs)
+        forwardExamples = TransitionModelEvaluation.forwardExamples(training)
+
+        let sampling = Network(frame.energyConfig, seed: 0)
+        for (mine, theirs) in zip(sampling.parameters, bundle.energy.parameters) { mine.value = theirs.value }
+        sampling.parametersDidChange()
+        let d = configuration.stateDimension
+        let (low, high) = (settings.freshRadius.lowerBound / frame.unit, settings.freshRadius.upperBound / frame.unit)
+        let sampler = LangevinSampler(
+            steps: settings.samplerSteps, stepSize: .constant(settings.samplerStepSize / (frame.unit * frame.unit)),
+            mode: .proper(temperature: .constant(settings.samplerTemperature)))
+        contrastive = ContrastiveDivergence(
+            network: sampling, optimizer: Adam(learningRate: settings.learningRate, beta1: 0, beta2: 0.999),
+            sampler: sampler, replay: ReplayBuffer(capacity: settings.replayCapacity, rowWidth: 2 * d, policy: .fifo),
+            mask: [Bool](repeating: false, count: d) + [Bool](repeating: true, count: d),
+            freshNegatives: { positives, rng in
+                var x = positives
+                for r in 0..<x.rows {
+                    let radius = low * powf(high / low, rng.uniform())
+                    for i in 0..<d { x.scalars[r * 2 * d + d + i] = x.scalars[r * 2 * d + i] + rng.uniform(-radius, radius) }
+                }
+                return x
+            })
+        contrastive.replayFraction = settings.replayFraction
+        contrastive.regularization = settings.regularization
+        let regression = Adam(learningRate: settings.regressionLearningRate, beta1: 0.9, beta2: 0.999)
+        inverse = bundle.inverseDynamics.map { RegressionTrainer(network: $0, optimizer: regression) }
+        forward = RegressionTrainer(network: bundle.forwardDynamics, optimizer: regression,
+                                    outputWeights: TransitionModelEvaluation.forwardWeights(configuration))
+        if resume { try restore(bundle) }
+    }
+
+    private static func validate(_ s: TransitionTrainingSettings) throws {
+        func positive(_ name: String, _ ok: Bool) throws {
+            guard ok else { throw TransitionModelError("training setting \(name) must be positive and finite") }
+        }
+        try positive("batch size", s.batchSize > 0)
+        try positive("replay capacity", s.replayCapacity > 0)
+        try positive("sampler steps", s.samplerSteps >= 0)
+        for (name, v) in [("learning rate", s.learningRate), ("sampler step size", s.samplerStepSize),
+                          ("fresh radius", s.freshRadius.lowerBound), ("fresh radius", s.freshRadius.upperBound),
+                          ("regression learning rate", s.regressionLearningRate)] {
+            try positive(name, v.isFinite && v > 0)
+        }
+        guard s.regularization.isFinite, s.regularization >= 0, s.samplerTemperature.isFinite, s.samplerTemperature >= 0,
+              (0...1).contains(s.replayFraction) else {
+            throw TransitionModelError("training settings need α ≥ 0, temperature ≥ 0 and a replay fraction in [0, 1]")
+        }
+    }
+
+    // MARK: Training
+
+    /// Trains until `steps` steps are complete, saving a checkpoint to `checkpoint` every
+    /// `checkpointEvery` steps and after the last one.
+    ///
+    /// Throws `TrainingDiverged` (with the run's step number) as soon as a value stops being
+    /// finite; the models then hold the last finite parameters and the checkpoint file is the
+    /// last one written.
+    public mutating func train(until steps: Int, checkpoint: URL? = nil, checkpointEvery: Int? = nil,
+                               progress: (TransitionTrainingProgress) -> Void = { _ in }) throws {
+        while step < steps {
+            var rng = RNG(seed: seed, stream: 0x7472_6169_6E00_0000 &+ UInt64(step))
+            let rows = (0..<settings.batchSize).map { _ in rng.index(below: training.count) }
+            let failing = step + 1
+            do {
+                let stats = try contrastive.step(positives: positives.gatherRows(rows), rng: &rng)
+                let inverseLoss = try inverse?.step(inputs: training.pairs.gatherRows(rows), targets: training.actions.gatherRows(rows))
+                let forwardLoss = try forward.step(inputs: forwardExamples.inputs.gatherRows(rows),
+                                                   targets: forwardExamples.targets.gatherRows(rows))
+                step = failing
+                recent.append(stats)
+                if recent.count > 100 { recent.removeFirst() }
+                progress(TransitionTrainingProgress(step: step, loss: stats.loss, positiveEnergy: stats.positiveEnergy,
+                                                    negativeEnergy: stats.negativeEnergy, inverseLoss: inverseLoss,
+                                                    forwardLoss: forwardLoss))
+            } catch var diverged as TrainingDiverged {
+                diverged.step = failing
+                throw diverged
+            }
+            if let checkpoint, step == steps || checkpointEvery.map({ step % $0 == 0 }) == true {
+                try bundle().save(to: checkpoint)
+            }
+        }
+    }
+
+    /// Mean E(x⁺) and E(x⁻) over the last (up to) 100 steps of this session.
+    public var recentEnergies: (positive: Float, negative: Float)? {
+        guard !recent.isEmpty else { return nil }
+        let n = Float(recent.count)
+        return (recent.map(\.positiveEnergy).reduce(0, +) / n, recent.map(\.negativeEnergy).reduce(0, +) / n)
+    }
+
+    /// Held-out measures of the current models.
+    public func report() -> TransitionModelReport { TransitionModelEvaluation.report(bundle(), heldOut: heldOut) }
+
+    // MARK: Checkpoints
+
+    /// The current models with everything `init(resuming:)` needs.
+    public func bundle() -> TransitionModelBundle {
+        let energy = Network(configuration.energy, seed: 0)
+        for (mine, theirs) in zip(energy.parameters, contrastive.network.parameters) { mine.value = theirs.value }
+        energy.parametersDidChange()
+        var bundle = TransitionModelBundle(configuration: configuration, energy: energy,
+                                           inverseDynamics: inverse?.network, forwardDynamics: forward.network)
+        var state: [String: Tensor] = [:]
+        func save(_ optimizer: Adam, of network: Network, as prefix: String) {
+            let trainable = network.namedParameters.filter(\.parameter.isTrainable)
+            let moments = optimizer.state(names: trainable.map(\.name), shapes: trainable.map(\.parameter.value.shape))
+            for (key, t) in moments { state["\(prefix).\(key)"] = t }
+        }
+        save(contrastive.optimizer, of: contrastive.network, as: "energy")
+        if let inverse { save(inverse.optimizer, of: inverse.network, as: "inverse") }
+        save(forward.optimizer, of: forward.network, as: "forward")
+        if let replay = contrastive.replay, replay.count > 0 {
+            state["replay"] = Tensor(shape: [replay.count, replay.rowWidth], scalars: (0..<replay.count).flatMap { replay.row($0) })
+        }
+        bundle.trainingState = state
+        bundle.info = [
+            "step": "\(step)", "seed": "\(seed)", "data": fingerprint,
+            "replay_seen": "\(contrastive.replay?.seen ?? 0)",
+        ]
+        return bundle
+    }
+
+    private mutating func restore(_ bundle: TransitionModelBundle) throws {
+        guard let stepText = bundle.info["step"], let saved = Int(stepText), saved >= 0,
+              let seenText = bundle.info["replay_seen"], let seen = Int(seenText), seen >= 0 else {
+            throw TransitionModelError("the model has no training state to resume from (it was saved without one)")
+        }
+        guard bundle.info["data"] == fingerprint else {
+            throw TransitionModelError("the model was trained on other data (\(bundle.info["data"] ?? "unknown"); this is \(fingerprint))")
+        }
+        let state = bundle.trainingState
+        func restore(_ optimizer: inout Adam, of network: Network, as prefix: String) throws {
+            let names = network.namedParameters.filter(\.parameter.isTrainable).map(\.name)
+            var moments: [String: Tensor] = [:]
+            for (key, t) in state where key.hasPrefix(prefix + ".") { moments[String(key.dropFirst(prefix.count + 1))] = t }
+            for (name, p) in network.namedParameters where p.isTrainable {
+                guard moments["adam.m.\(name)"]?.shape == p.value.shape, moments["adam.v.\(name)"]?.shape == p.value.shape else {
+                    throw TransitionModelError("the model's training state lacks the \(prefix) optimiser moments for \(name)")
+                }
+            }
+            optimizer.restore(moments, names: names)
+        }
+        try restore(&contrastive.optimizer, of: contrastive.network, as: "energy")
+        if var inverse {
+            try restore(&inverse.optimizer, of: inverse.network, as: "inverse")
+            inverse.resume(atStep: saved)
+            self.inverse = inverse
+        }
+        try restore(&forward.optimizer, of: forward.network, as: "forward")
+        forward.resume(atStep: saved)
+
+        // Refill the FIFO so that its slots and its next write position equal the saved
+        // buffer's: slot i holds saved row i and the next write goes to slot seen % capacity.
+        let width = 2 * configuration.stateDimension
+        var replay = ReplayBuffer(capacity: settings.replayCapacity, rowWidth: width, policy: .fifo)
+        if let rows = state["replay"] {
+            guard rows.rowWidth == width, rows.rows <= settings.replayCapacity,
+                  rows.rows == min(seen, settings.replayCapacity) else {
+                throw TransitionModelError("the model's replay buffer (\(rows.shape)) does not fit a replay capacity of \(settings.replayCapacity)")
+            }
+            var rng = RNG(seed: 0)
+            replay.add(rows, rng: &rng)
+            if rows.rows == settings.replayCapacity { replay.add(rows.rows(0..<(seen % settings.replayCapacity)), rng: &rng) }
+        }
+        contrastive.replay = replay
+        step = saved
+    }
+}

@@ -1,0 +1,232 @@
+// A small-matrix SGEMM for the shapes energy networks run: MLP layers of a few hundred
+// units over batches of tens to thousands of rows, and im2col convolutions. OpenBLAS 0.3.21
+// packs both operands on every call and reaches about half of an AVX-512 core on these
+// shapes; this kernel reads B in place (its rows are contiguous) and broadcasts A from
+// memory, so a call costs little more than its multiply-adds. The epilogue (bias, leaky
+// activation, leaky gradient gate) is applied while the result is still in registers, which
+// saves the separate passes over C a layer would otherwise make.
+//
+// The kernel is compiled for AVX-512F with a function attribute and chosen at run time, so
+// the package still builds and runs for baseline x86-64 (and under valgrind, which hides
+// AVX-512): there OpenBLAS computes the product and a plain loop applies the epilogue.
+#include "CEBMKernels.h"
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define EBM_HAVE_AVX512 1
+#include <immintrin.h>
+#endif
+
+static inline float apply_epilogue(float r, long i, long j, const ebm_epilogue *e) {
+    if (e->bias) r += e->bias[j];
+    if (e->leaky && r < 0) r *= e->slope;
+    if (e->gate && e->gate[i * e->gate_stride + j] < 0) r *= e->slope;
+    return r;
+}
+
+static void blas_sgemm(long m, long n, long k, const float *a, long ars, long acs, const float *b, long ldb,
+                       float *c, long ldc, bool accumulate, const ebm_epilogue *e) {
+    if (k == 0) {
+        if (!accumulate) for (long i = 0; i < m; i++) memset(c + i * ldc, 0, sizeof(float) * n);
+    } else if (acs == 1 && (ars >= k || m == 1)) {
+        // A single row has no row stride to speak of; BLAS still wants lda ≥ k.
+        long lda = m == 1 ? k : ars;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)n, (int)k, 1, a, (int)lda, b, (int)ldb,
+                    accumulate ? 1 : 0, c, (int)ldc);
+    } else {
+        long lda = k == 1 ? m : acs;
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)m, (int)n, (int)k, 1, a, (int)lda, b, (int)ldb,
+                    accumulate ? 1 : 0, c, (int)ldc);
+    }
+    if (e->bias || e->leaky || e->gate) {
+        for (long i = 0; i < m; i++)
+            for (long j = 0; j < n; j++) c[i * ldc + j] = apply_epilogue(c[i * ldc + j], i, j, e);
+    }
+}
+
+#ifdef EBM_HAVE_AVX512
+#define AVX512 __attribute__((target("avx512f,fma")))
+enum { MR = 6, NV = 4, NR = 16 * NV, KC = 256 };
+#ifndef CHUNK_BYTES
+#define CHUNK_BYTES (8 * 6 * 128 * 4)
+#endif
+
+// One MR×(16·nv) block of C over kb terms. `mr` and `nv` are compile-time constants at every
+// call site (see `block`), so the loops unroll into straight-line FMAs on 24 accumulators.
+static inline __attribute__((always_inline)) AVX512 void
+micro(int mr, int nv, long kb, const float *a, long ars, long acs, const float *b, long ldb, float *c, long ldc,
+      __mmask16 tail, bool load_c, bool last, const ebm_epilogue *e, long i0, long j0) {
+    __m512 acc[MR][NV];
+    for (int i = 0; i < MR; i++)
+        for (int v = 0; v < NV; v++) acc[i][v] = _mm512_setzero_ps();
+    for (long p = 0; p < kb; p++) {
+        __m512 bv[NV];
+        for (int v = 0; v < NV; v++)
+            if (v < nv) bv[v] = v == nv - 1 ? _mm512_maskz_loadu_ps(tail, b + p * ldb + 16 * v) : _mm512_loadu_ps(b + p * ldb + 16 * v);
+        for (int i = 0; i < MR; i++) {
+            if (i >= mr) continue;
+            __m512 av = _mm512_set1_ps(a[i * ars + p * acs]);
+            for (int v = 0; v < NV; v++)
+                if (v < nv) acc[i][v] = _mm512_fmadd_ps(av, bv[v], acc[i][v]);
+        }
+    }
+    __m512 slope = _mm512_set1_ps(e->slope), zero = _mm512_setzero_ps();
+    for (int i = 0; i < MR; i++) {
+        if (i >= mr) continue;
+        for (int v = 0; v < NV; v++) {
+            if (v >= nv) continue;
+            __mmask16 m = v == nv - 1 ? tail : 0xFFFF;
+            float *cp = c + i * ldc + 16 * v;
+            __m512 r = acc[i][v];
+            if (load_c) r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(m, cp));
+            if (last) {
+                if (e->bias) r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(m, e->bias + j0 + 16 * v));
+                if (e->leaky) r = _mm512_mask_mul_ps(r, _mm512_cmp_ps_mask(r, zero, _CMP_LT_OQ), r, slope);
+                if (e->gate) {
+                    __m512 g = _mm512_maskz_loadu_ps(m, e->gate + (i0 + i) * e->gate_stride + j0 + 16 * v);
+                    r = _mm512_mask_mul_ps(r, _mm512_cmp_ps_mask(g, zero, _CMP_LT_OQ), r, slope);
+                }
+            }
+            _mm512_mask_storeu_ps(cp, m, r);
+        }
+    }
+}
+
+#define EBM_BLOCK(MRV, NVV) case MRV * 8 + NVV: micro(MRV, NVV, kb, a, ars, acs, b, ldb, c, ldc, tail, load_c, last, e, i0, j0); break;
+#define EBM_ROW(MRV) EBM_BLOCK(MRV, 1) EBM_BLOCK(MRV, 2) EBM_BLOCK(MRV, 3) EBM_BLOCK(MRV, 4)
+
+static AVX512 void block(int mr, int nv, long kb, const float *a, long ars, long acs, const float *b, long ldb, float *c,
+                         long ldc, __mmask16 tail, bool load_c, bool last, const ebm_epilogue *e, long i0, long j0) {
+    switch (mr * 8 + nv) {
+        EBM_ROW(1) EBM_ROW(2) EBM_ROW(3) EBM_ROW(4) EBM_ROW(5) EBM_ROW(6)
+    }
+}
+
+// A matrix–vector product (n = 1, contiguous A rows and B column): one dot product per row.
+static AVX512 void gemv(long m, long k, const float *a, long ars, const float *b, float *c, long ldc, bool accumulate,
+                        const ebm_epilogue *e) {
+    for (long i = 0; i < m; i++) {
+        const float *row = a + i * ars;
+        __m512 s = _mm512_setzero_ps();
+        long p = 0;
+        for (; p + 16 <= k; p += 16) s = _mm512_fmadd_ps(_mm512_loadu_ps(row + p), _mm512_loadu_ps(b + p), s);
+        if (p < k) {
+            __mmask16 m = (__mmask16)((1u << (k - p)) - 1);
+            s = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, row + p), _mm512_maskz_loadu_ps(m, b + p), s);
+        }
+        float r = _mm512_reduce_add_ps(s);
+        if (accumulate) r += c[i * ldc];
+        c[i * ldc] = apply_epilogue(r, i, 0, e);
+    }
+}
+
+static AVX512 void kernel_sgemm(long m, long n, long k, const float *a, long ars, long acs, const float *b, long ldb,
+                                float *c, long ldc, bool accumulate, const ebm_epilogue *e) {
+    if (n == 1 && acs == 1 && ldb == 1) {
+        gemv(m, k, a, ars, b, c, ldc, accumulate, e);
+        return;
+    }
+    // Rows are split evenly into ⌈m/MR⌉ blocks (20 rows: 5+5+5+5, not 6+6+6+2), so no block
+    // runs with a handful of accumulators. Blocks are taken MC at a time: those rows of A
+    // (and C) stay in L1 while every NR-column panel of B passes over them, and each panel's
+    // KC-deep slice is reused by all MC blocks. K is cut into near-equal slices of at most KC.
+    long blocks = (m + MR - 1) / MR;
+    long slices = k > 0 ? (k + KC - 1) / KC : 1;
+    for (long slice = 0; slice < slices; slice++) {
+        long p0 = k * slice / slices, kb = k * (slice + 1) / slices - p0;
+        bool load_c = slice > 0 || accumulate, last = slice == slices - 1;
+        long chunk = CHUNK_BYTES / (sizeof(float) * MR * (kb > 0 ? kb : 1));
+        if (chunk < 1) chunk = 1;
+        for (long first = 0; first < blocks; first += chunk) {
+            long end = first + chunk < blocks ? first + chunk : blocks;
+            for (long j0 = 0; j0 < n; j0 += NR) {
+                long nb = n - j0 < NR ? n - j0 : NR;
+                int nv = (int)((nb + 15) / 16);
+                __mmask16 tail = nb % 16 ? (__mmask16)((1u << (nb % 16)) - 1) : 0xFFFF;
+                for (long blk = first; blk < end; blk++) {
+                    long i0 = m * blk / blocks;
+                    int mr = (int)(m * (blk + 1) / blocks - i0);
+                    block(mr, nv, kb, a + i0 * ars + p0 * acs, ars, acs, b + p0 * ldb + j0, ldb, c + i0 * ldc + j0, ldc,
+                          tail, load_c, last, e, i0, j0);
+                }
+            }
+        }
+    }
+}
+
+
+// e^x for 16 lanes: x = n·ln2 + r with |r| ≤ ln2/2, e^r by Cephes' degree-6 polynomial, then
+// scaled by 2^n. The clamp keeps 2^n finite (NaN passes through: max/min return their second
+// operand when it is NaN).
+static inline __attribute__((always_inline)) AVX512 __m512 exp16(__m512 x) {
+    x = _mm512_min_ps(_mm512_set1_ps(88.7f), _mm512_max_ps(_mm512_set1_ps(-103.9f), x));
+    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1)));
+    return _mm512_scalef_ps(p, n);
+}
+
+static AVX512 void kernel_swish(long n, const float *x, float *out, float *sigmoid) {
+    __m512 one = _mm512_set1_ps(1);
+    for (long i = 0; i < n; i += 16) {
+        __mmask16 m = n - i >= 16 ? 0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+        __m512 v = _mm512_maskz_loadu_ps(m, x + i);
+        __m512 s = _mm512_div_ps(one, _mm512_add_ps(one, exp16(_mm512_sub_ps(_mm512_setzero_ps(), v))));
+        _mm512_mask_storeu_ps(sigmoid + i, m, s);
+        _mm512_mask_storeu_ps(out + i, m, _mm512_mul_ps(v, s));
+    }
+}
+#endif
+
+static int kernel_state = -1;  // -1 unknown, 0 OpenBLAS, 1 own kernel
+
+bool ebm_sgemm_uses_kernel(void) {
+    int state = __atomic_load_n(&kernel_state, __ATOMIC_RELAXED);
+    if (state < 0) {
+        state = 0;
+#ifdef EBM_HAVE_AVX512
+        const char *choice = getenv("EBM_GEMM");
+        __builtin_cpu_init();
+        state = __builtin_cpu_supports("avx512f") && !(choice && strcmp(choice, "openblas") == 0);
+#endif
+        __atomic_store_n(&kernel_state, state, __ATOMIC_RELAXED);
+    }
+    return state == 1;
+}
+
+void ebm_sgemm(long m, long n, long k, const float *a, long a_row_stride, long a_col_stride, const float *b, long ldb,
+               float *c, long ldc, bool accumulate, ebm_epilogue epilogue) {
+    if (m <= 0 || n <= 0) return;
+#ifdef EBM_HAVE_AVX512
+    if (ebm_sgemm_uses_kernel()) {
+        kernel_sgemm(m, n, k, a, a_row_stride, a_col_stride, b, ldb, c, ldc, accumulate, &epilogue);
+        return;
+    }
+#endif
+    blas_sgemm(m, n, k, a, a_row_stride, a_col_stride, b, ldb, c, ldc, accumulate, &epilogue);
+}
+
+
+void ebm_swish(long n, const float *x, float *out, float *sigmoid) {
+#ifdef EBM_HAVE_AVX512
+    if (ebm_sgemm_uses_kernel()) {
+        kernel_swish(n, x, out, sigmoid);
+        return;
+    }
+#endif
+    for (long i = 0; i < n; i++) {
+        float s = 1 / (1 + expf(-x[i]));
+        sigmoid[i] = s;
+        out[i] = x[i] * s;
+    }
+}

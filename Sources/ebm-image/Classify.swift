@@ -1,0 +1,30 @@
+import ArgumentParser
+import EBMCore
+import Foundation
+import ImageEBM
+
+/// `ebm-image classify`: Argmin-energy classification of sprites by a conditional model.
+struct Classify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classify",
+        abstract: "Argmin-energy classification of sprites by a conditional model.",
+        discussion: """
+            Each sprite gets the grid label of lowest energy. Metrics: accuracy, chance and, for \
+            position models, position_error_px of the chosen label. PNG rows: sprites, renders with \
+            the chosen label.
+            """)
+
+    @OptionGroup var task: TaskOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        BLAS.setThreads(1)
+        try task.check()
+        let out = TaskOutput(task: "classify", output: output)
+        try out.prepare()
+        let (model, _) = try loadModel(task.model)
+        var rng = RNG(seed: output.seed, stream: 0x696D67)
+        let result = try EnergyClassification(count: task.count).run(model, rng: &rng)
+        try out.write(result, size: model.data.size, extra: ["model": task.model, "condition": model.condition.rawValue])
+    }
+}

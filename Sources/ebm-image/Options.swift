@@ -1,0 +1,123 @@
+import ArgumentParser
+import EBMCore
+import Foundation
+import ImageEBM
+
+/// A one-line command-line error.
+struct CommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Checks that a number from the command line is finite (ArgumentParser accepts "nan" and "inf").
+func requireFinite(_ value: Float, _ flag: String) throws {
+    guard value.isFinite else { throw CommandError("\(flag) must be a finite number, got \(value)") }
+}
+
+/// Parses "a,b,c" into integers, naming the flag on failure.
+func parseIntegers(_ text: String, _ flag: String) throws -> [Int] {
+    let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    let values = parts.compactMap { Int($0) }
+    guard !parts.isEmpty, values.count == parts.count else {
+        throw CommandError("\(flag) must be comma-separated integers, got \"\(text)\"")
+    }
+    return values
+}
+
+/// The procedural data a new model is trained on.
+struct DataOptions: ParsableArguments {
+    @Option(help: "Image side in pixels (32 for full runs, 16 for quick ones).")
+    var size = 32
+    @Option(help: "Anti-aliasing sub-samples per pixel side (1 = binary images).")
+    var supersampling = 4
+    @Option(help: "Scale levels, evenly spaced in [0.5, 1] (dSprites: 6).")
+    var scaleLevels = 6
+    @Option(help: "Rotation levels over a full turn (dSprites: 40).")
+    var rotationLevels = 40
+    @Option(help: "Position levels per axis (dSprites: 32 at 64×64).")
+    var positionLevels = 16
+
+    func dataset() throws -> ShapeDataset {
+        guard scaleLevels >= 1 && scaleLevels <= 100 else { throw CommandError("--scale-levels must be in 1...100, got \(scaleLevels)") }
+        let scales = scaleLevels == 1 ? [Float(1)] : (0..<scaleLevels).map { 0.5 + 0.5 * Float($0) / Float(scaleLevels - 1) }
+        let data = ShapeDataset(size: size, supersampling: supersampling, scales: scales,
+                                rotationLevels: rotationLevels, positionLevels: positionLevels)
+        if let problem = data.problem { throw CommandError(problem) }
+        return data
+    }
+}
+
+/// The conv energy of a new model.
+struct ArchitectureOptions: ParsableArguments {
+    @Option(help: "Output channels of each conv stage, comma-separated.")
+    var channels = "32,64,64"
+    @Option(help: "Which stages halve the resolution (1) or not (0), comma-separated, one per stage.")
+    var downsample = "0,1,1"
+    @Option(help: "How stages downsample: stride (3×3 stride-2 conv, fast) or avgPool (conv, then 2×2 average pool).")
+    var pooling = "stride"
+    @Option(help: "Width of the dense layer before the energy (0: global sum-pool head; position models need the dense head).")
+    var dense = 128
+    @Option(help: "Activation: swish or leakyReLU.")
+    var activation = "swish"
+    @Flag(help: "Turn spectral normalisation off.")
+    var noSpectralNorm = false
+
+    func spec(data: ShapeDataset, condition: ImageCondition) throws -> ImageModelSpec {
+        guard let pool = ImageModelSpec.Downsampling(rawValue: pooling) else {
+            throw CommandError("--pooling must be stride or avgPool, got \"\(pooling)\"")
+        }
+        guard let act = Activation(rawValue: activation) else {
+            throw CommandError("--activation must be swish or leakyReLU, got \"\(activation)\"")
+        }
+        let flags = try parseIntegers(downsample, "--downsample")
+        guard flags.allSatisfy({ $0 == 0 || $0 == 1 }) else { throw CommandError("--downsample takes 0 or 1 per stage, got \"\(downsample)\"") }
+        let spec = ImageModelSpec(data: data, condition: condition, channels: try parseIntegers(channels, "--channels"),
+                                  downsample: flags.map { $0 == 1 }, downsampling: pool, activation: act,
+                                  spectralNorm: !noSpectralNorm, denseWidth: dense)
+        if let problem = spec.problem { throw CommandError(problem) }
+        return spec
+    }
+}
+
+/// The IGEBM-mode Langevin sampler (defaults: IGEBM's training sampler).
+struct SamplerOptions: ParsableArguments {
+    @Option(help: "Langevin steps per round (K).")
+    var langevinSteps = 60
+    @Option(help: "Step size λ.")
+    var stepSize: Float = 10
+    @Option(help: "Per-element gradient clip.")
+    var clip: Float = 0.01
+    @Option(help: "Noise standard deviation σ.")
+    var noise: Float = 0.005
+
+    func sampler() throws -> LangevinSampler {
+        var options = ImageTrainingOptions()
+        try apply(to: &options)
+        return options.sampler
+    }
+
+    func apply(to options: inout ImageTrainingOptions) throws {
+        for (value, flag) in [(stepSize, "--step-size"), (clip, "--clip"), (noise, "--noise")] { try requireFinite(value, flag) }
+        options.langevinSteps = langevinSteps
+        options.stepSize = stepSize
+        options.gradientClip = clip
+        options.noise = noise
+        if let problem = options.problem { throw CommandError(problem) }
+    }
+}
+
+/// Where a command writes its picture and metrics, and its seed.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "PNG grid to write.")
+    var png: String?
+    @Option(help: "JSON-lines metrics file to write.")
+    var metrics: String?
+    @Option(help: "Random seed; the same seed gives the same bytes.")
+    var seed: UInt64 = 0
+}
+
+/// Loads a model checkpoint named on the command line.
+func loadModel(_ path: String) throws -> (model: ImageEnergyModel, checkpoint: Checkpoint) {
+    guard FileManager.default.fileExists(atPath: path) else { throw CommandError("no checkpoint at \(path)") }
+    return try ImageEnergyModel.load(from: URL(fileURLWithPath: path))
+}

@@ -1,0 +1,104 @@
+import EBMCore
+import EBMEnvironments
+import EBMPlanners
+import Testing
+
+/// Central finite differences of a task cost in Double-free Float32, with tolerances that
+/// still catch a wrong sign or a missing term.
+func finiteDifferenceMismatches(_ cost: any TaskCost, plans: Tensor, epsilon: Float = 1e-3) -> [String] {
+    let (_, g) = cost.costAndGradient(plans)
+    var problems: [String] = []
+    for i in plans.scalars.indices {
+        var p = plans, m = plans
+        p.scalars[i] += epsilon
+        m.scalars[i] -= epsilon
+        let numeric = (cost.cost(p).reduce(0, +) - cost.cost(m).reduce(0, +)) / (2 * epsilon)
+        let analytic = g.scalars[i]
+        if abs(numeric - analytic) > 2e-2 * max(abs(numeric), abs(analytic)) + 2e-2 {
+            problems.append("[\(i)] analytic \(analytic) vs numeric \(numeric)")
+        }
+    }
+    return problems
+}
+
+func randomPlans(chains: Int, horizon: Int, dimension: Int, seed: UInt64, scale: Float = 0.5) -> Tensor {
+    var rng = RNG(seed: seed)
+    return Tensor(shape: [chains, horizon + 1, dimension],
+                  scalars: (0..<(chains * (horizon + 1) * dimension)).map { _ in scale * rng.uniform(-1, 1) })
+}
+
+@Suite("Task costs")
+struct CostGradientTests {
+    @Test func goalCostOnCoordinates() {
+        let cost = GoalCost(goal: SIMD2(0.3, -0.2), weight: 10, power: 4, map: .coordinates(x: 0, y: 1))
+        #expect(finiteDifferenceMismatches(cost, plans: randomPlans(chains: 3, horizon: 5, dimension: 2, seed: 1)).isEmpty)
+    }
+
+    @Test func goalCostThroughTheFingertip() {
+        let cost = GoalCost(goal: SIMD2(0.1, 0.12), weight: 10, power: 2, map: .fingertip(link1: 0.1, link2: 0.11))
+        let plans = randomPlans(chains: 2, horizon: 4, dimension: 4, seed: 2, scale: 3)
+        #expect(finiteDifferenceMismatches(cost, plans: plans).isEmpty)
+        // The fingertip of q = (0, 0) is (0.21, 0).
+        let tip = TaskSpaceMap.fingertip(link1: 0.1, link2: 0.11).point(of: [Float.pi / 2, -Float.pi / 2, 0, 0])
+        #expect(abs(tip.x - 0.11) < 1e-6 && abs(tip.y - 0.1) < 1e-6, "\(tip)")
+    }
+
+    @Test func goalCostWeightsLateStates() {
+        // A plan that is at the goal only at the end costs less than one that is there only early.
+        let cost = GoalCost(goal: SIMD2(1, 1), weight: 1, power: 4, map: .coordinates(x: 0, y: 1))
+        let late = Tensor(shape: [1, 3, 2], scalars: [0, 0, 0, 0, 1, 1])
+        let early = Tensor(shape: [1, 3, 2], scalars: [0, 0, 1, 1, 0, 0])
+        #expect(cost.cost(late)[0] < cost.cost(early)[0])
+    }
+
+    @Test func smoothness() {
+        let cost = SmoothnessCost(velocityWeight: 0.1, accelerationWeight: 0.01)
+        #expect(finiteDifferenceMismatches(cost, plans: randomPlans(chains: 2, horizon: 6, dimension: 3, seed: 3)).isEmpty)
+        // A straight line at constant speed has no acceleration cost.
+        let line = Tensor(shape: [1, 4, 1], scalars: [0, 1, 2, 3])
+        #expect(abs(SmoothnessCost(velocityWeight: 0, accelerationWeight: 1).cost(line)[0]) < 1e-6)
+    }
+
+    @Test func obstacleCostGradients() throws {
+        let obstacles = [try Obstacle([-0.2, -0.2, 0.2, 0.2]), try Obstacle([0.5, 0.5, 0.15])]
+        let cost = ObstacleCost(obstacles: obstacles, weight: 50, margin: 0.1, map: .coordinates(x: 0, y: 1))
+        // Points spread over, near and inside both obstacles.
+        let plans = randomPlans(chains: 4, horizon: 6, dimension: 2, seed: 4, scale: 0.7)
+        #expect(finiteDifferenceMismatches(cost, plans: plans, epsilon: 1e-4).isEmpty)
+    }
+
+    @Test func obstacleCostIsZeroFarAwayAndSteepInside() throws {
+        let cost = ObstacleCost(obstacles: [try Obstacle([-0.2, -0.2, 0.2, 0.2])], weight: 1000, margin: 0.05,
+                                map: .coordinates(x: 0, y: 1))
+        func at(_ x: Float, _ y: Float) -> Float { cost.cost(Tensor(shape: [1, 2, 2], scalars: [x, y, x, y]))[0] }
+        #expect(at(0.8, 0.8) == 0)
+        #expect(at(0.26, 0) == 0)
+        #expect(at(0.22, 0) > 0)
+        #expect(at(0.1, 0) > 10 * at(0.22, 0))
+        #expect(at(0, 0) > at(0.1, 0))
+        #expect(at(0, 0) > 40)
+    }
+
+    @Test func aJumpAcrossAnObstacleCostsLikeStoppingInside() throws {
+        let cost = ObstacleCost(obstacles: [try Obstacle([-0.2, -0.2, 0.2, 0.2])], weight: 1000, margin: 0.05,
+                                map: .coordinates(x: 0, y: 1))
+        let jump = cost.cost(Tensor(shape: [1, 2, 2], scalars: [-0.5, 0, 0.5, 0]))[0]
+        let inside = cost.cost(Tensor(shape: [1, 2, 2], scalars: [-0.5, 0, 0, 0]))[0]
+        let beside = cost.cost(Tensor(shape: [1, 2, 2], scalars: [-0.5, 0.3, 0.5, 0.3]))[0]
+        #expect(jump > 0.5 * inside, "jump \(jump), inside \(inside)")
+        #expect(beside == 0)
+    }
+
+    @Test func transitionEnergyCostMatchesItsNetwork() {
+        let spec = TransitionFeatureSpec(stateDimension: 2, deltaScale: [20, 20])
+        let net = Network(NetworkConfig(inputShape: [4], layers: [.transitionFeatures(spec)] + .mlpEnergy(hidden: [16], activation: .swish)),
+                          seed: 5)
+        let cost = TransitionEnergyCost(network: net)
+        let plans = randomPlans(chains: 2, horizon: 3, dimension: 2, seed: 6, scale: 0.1)
+        #expect(finiteDifferenceMismatches(cost, plans: plans, epsilon: 1e-3).isEmpty)
+        // Plan 0's cost is the sum of its three transition energies.
+        let pair = Tensor(shape: [1, 4], scalars: Array(plans.scalars[0..<4]))
+        let e0 = net.energies(of: pair)[0]
+        #expect(abs(cost.transitionEnergies(plans)[0] - e0) < 1e-6)
+    }
+}
