@@ -100,6 +100,12 @@ let package = Package(
             name: "EBMPlanners",
             dependencies: ["EBMCore", "EBMEnvironments"],
             path: "Planners",
+            exclude: ["Models/README.md"],
+            resources: [
+                .copy("Models/particle.safetensors"),
+                .copy("Models/maze.safetensors"),
+                .copy("Models/reacher.safetensors"),
+            ],
             swiftSettings: numeric
         ),
         .executableTarget(

@@ -17,29 +17,30 @@ public struct GoalCost: TaskCost {
     }
 
     public func costAndGradient(_ plans: Tensor) -> (costs: [Float], gradient: Tensor) {
+        costAndGradientByAccumulating(plans)
+    }
+
+    public func accumulateCostAndGradient(_ plans: Tensor, costs: inout [Float], gradient: inout Tensor) {
         let shape = PlanShape(of: plans)
         let (d, t) = (shape.stateDimension, shape.horizon)
-        var costs = [Float](repeating: 0, count: shape.chains)
-        var gradient = Tensor(zeros: plans.shape)
         let (ix, iy) = map.coordinates
-        let weights = (0...t).map { k in k == 0 ? 0 : weight * powf(Float(k) / Float(t), power) }
         plans.scalars.withUnsafeBufferPointer { s in
             gradient.scalars.withUnsafeMutableBufferPointer { g in
                 for b in 0..<shape.chains {
                     var c: Float = 0
                     for k in 1...t {
+                        let wk = weight * powf(Float(k) / Float(t), power)
                         let o = (b * (t + 1) + k) * d
                         let p = map.point(s, at: o)
                         let ex = p.x - goal.x, ey = p.y - goal.y
-                        c += weights[k] * (ex * ex + ey * ey)
-                        let w2 = 2 * weights[k]
+                        c += wk * (ex * ex + ey * ey)
+                        let w2 = 2 * wk
                         g[o + ix] += w2 * (ex * p.dx.0 + ey * p.dy.0)
                         g[o + iy] += w2 * (ex * p.dx.1 + ey * p.dy.1)
                     }
-                    costs[b] = c
+                    costs[b] += c
                 }
             }
         }
-        return (costs, gradient)
     }
 }

@@ -52,11 +52,13 @@ public struct ObstacleCost: TaskCost {
     }
 
     public func costAndGradient(_ plans: Tensor) -> (costs: [Float], gradient: Tensor) {
+        costAndGradientByAccumulating(plans)
+    }
+
+    public func accumulateCostAndGradient(_ plans: Tensor, costs: inout [Float], gradient: inout Tensor) {
         let shape = PlanShape(of: plans)
         let (d, t) = (shape.stateDimension, shape.horizon)
-        var costs = [Float](repeating: 0, count: shape.chains)
-        var gradient = Tensor(zeros: plans.shape)
-        guard !obstacles.isEmpty else { return (costs, gradient) }
+        guard !obstacles.isEmpty else { return }
         let (ix, iy) = map.coordinates
         let m = samplesPerSegment
         let w = weight / Float(m)
@@ -86,10 +88,9 @@ public struct ObstacleCost: TaskCost {
                         }
                         previous = p
                     }
-                    costs[b] = c
+                    costs[b] += c
                 }
             }
         }
-        return (costs, gradient)
     }
 }

@@ -14,38 +14,45 @@ public struct SmoothnessCost: TaskCost {
     }
 
     public func costAndGradient(_ plans: Tensor) -> (costs: [Float], gradient: Tensor) {
+        costAndGradientByAccumulating(plans)
+    }
+
+    public func accumulateCostAndGradient(_ plans: Tensor, costs: inout [Float], gradient: inout Tensor) {
         let shape = PlanShape(of: plans)
         let (d, t) = (shape.stateDimension, shape.horizon)
-        let dims = coordinates ?? Array(0..<d)
-        var costs = [Float](repeating: 0, count: shape.chains)
-        var gradient = Tensor(zeros: plans.shape)
         let (wv, wa) = (velocityWeight, accelerationWeight)
         plans.scalars.withUnsafeBufferPointer { s in
             gradient.scalars.withUnsafeMutableBufferPointer { g in
-                for b in 0..<shape.chains {
+                func add(coordinate i: Int, plan b: Int) -> Float {
                     let base = b * (t + 1) * d
                     var c: Float = 0
-                    for i in dims {
-                        for k in 0..<t {
-                            let v = s[base + (k + 1) * d + i] - s[base + k * d + i]
-                            c += wv * v * v
-                            g[base + (k + 1) * d + i] += 2 * wv * v
-                            g[base + k * d + i] -= 2 * wv * v
-                        }
-                        if t >= 2 {
-                            for k in 0..<(t - 1) {
-                                let a = s[base + (k + 2) * d + i] - 2 * s[base + (k + 1) * d + i] + s[base + k * d + i]
-                                c += wa * a * a
-                                g[base + (k + 2) * d + i] += 2 * wa * a
-                                g[base + (k + 1) * d + i] -= 4 * wa * a
-                                g[base + k * d + i] += 2 * wa * a
-                            }
+                    for k in 0..<t {
+                        let v = s[base + (k + 1) * d + i] - s[base + k * d + i]
+                        c += wv * v * v
+                        g[base + (k + 1) * d + i] += 2 * wv * v
+                        g[base + k * d + i] -= 2 * wv * v
+                    }
+                    if t >= 2 {
+                        for k in 0..<(t - 1) {
+                            let a = s[base + (k + 2) * d + i] - 2 * s[base + (k + 1) * d + i] + s[base + k * d + i]
+                            c += wa * a * a
+                            g[base + (k + 2) * d + i] += 2 * wa * a
+                            g[base + (k + 1) * d + i] -= 4 * wa * a
+                            g[base + k * d + i] += 2 * wa * a
                         }
                     }
-                    costs[b] = c
+                    return c
+                }
+                for b in 0..<shape.chains {
+                    var c: Float = 0
+                    if let coordinates {
+                        for i in coordinates { c += add(coordinate: i, plan: b) }
+                    } else {
+                        for i in 0..<d { c += add(coordinate: i, plan: b) }
+                    }
+                    costs[b] += c
                 }
             }
         }
-        return (costs, gradient)
     }
 }

@@ -11,10 +11,31 @@ public protocol TaskCost {
     func costAndGradient(_ plans: Tensor) -> (costs: [Float], gradient: Tensor)
     /// Cost of each plan (sampling planners need no gradient).
     func cost(_ plans: Tensor) -> [Float]
+    /// Adds each plan's cost to `costs` and the gradient to `gradient` (shaped like `plans`).
+    /// A sum of terms (`CompositeCost`) uses it so that all terms write into one gradient
+    /// instead of each allocating its own, which matters inside a Langevin loop.
+    func accumulateCostAndGradient(_ plans: Tensor, costs: inout [Float], gradient: inout Tensor)
 }
 
 extension TaskCost {
     public func cost(_ plans: Tensor) -> [Float] { costAndGradient(plans).costs }
+
+    public func accumulateCostAndGradient(_ plans: Tensor, costs: inout [Float], gradient: inout Tensor) {
+        let (c, g) = costAndGradient(plans)
+        for i in costs.indices { costs[i] += c[i] }
+        gradient.scalars.withUnsafeMutableBufferPointer { o in
+            g.scalars.withUnsafeBufferPointer { for i in $0.indices { o[i] += $0[i] } }
+        }
+    }
+
+    /// `costAndGradient` for terms that implement `accumulateCostAndGradient`: zeros, then one
+    /// accumulation.
+    func costAndGradientByAccumulating(_ plans: Tensor) -> (costs: [Float], gradient: Tensor) {
+        var costs = [Float](repeating: 0, count: plans.shape[0])
+        var gradient = Tensor(zeros: plans.shape)
+        accumulateCostAndGradient(plans, costs: &costs, gradient: &gradient)
+        return (costs, gradient)
+    }
 }
 
 /// Dimensions of a plan batch `[B, T+1, D]`.
@@ -46,14 +67,11 @@ public struct CompositeCost: TaskCost {
     public init(_ terms: [any TaskCost]) { self.terms = terms }
 
     public func costAndGradient(_ plans: Tensor) -> (costs: [Float], gradient: Tensor) {
-        var costs = [Float](repeating: 0, count: plans.shape[0])
-        var gradient = Tensor(zeros: plans.shape)
-        for term in terms {
-            let (c, g) = term.costAndGradient(plans)
-            for i in costs.indices { costs[i] += c[i] }
-            for i in gradient.scalars.indices { gradient.scalars[i] += g.scalars[i] }
-        }
-        return (costs, gradient)
+        costAndGradientByAccumulating(plans)
+    }
+
+    public func accumulateCostAndGradient(_ plans: Tensor, costs: inout [Float], gradient: inout Tensor) {
+        for term in terms { term.accumulateCostAndGradient(plans, costs: &costs, gradient: &gradient) }
     }
 
     public func cost(_ plans: Tensor) -> [Float] {

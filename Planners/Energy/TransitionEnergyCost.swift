@@ -45,11 +45,13 @@ public struct TransitionEnergyCost: TaskCost {
     }
 
     public func costAndGradient(_ plans: Tensor) -> (costs: [Float], gradient: Tensor) {
+        costAndGradientByAccumulating(plans)
+    }
+
+    public func accumulateCostAndGradient(_ plans: Tensor, costs: inout [Float], gradient: inout Tensor) {
         let shape = PlanShape(of: plans)
         let (b, t, d) = (shape.chains, shape.horizon, shape.stateDimension)
         let (e, g) = network.energiesAndGradient(at: Self.pairs(plans))
-        var costs = [Float](repeating: 0, count: b)
-        var gradient = Tensor(zeros: plans.shape)
         let w = weight
         g.scalars.withUnsafeBufferPointer { gp in
             gradient.scalars.withUnsafeMutableBufferPointer { o in
@@ -61,10 +63,9 @@ public struct TransitionEnergyCost: TaskCost {
                         let dst = (c * (t + 1) + k) * d
                         for i in 0..<(2 * d) { o[dst + i] += w * gp[src + i] }
                     }
-                    costs[c] = w * sum
+                    costs[c] += w * sum
                 }
             }
         }
-        return (costs, gradient)
     }
 }

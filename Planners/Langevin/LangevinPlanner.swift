@@ -75,7 +75,7 @@ public struct LangevinPlanner: Planner {
         var (x, warm) = initialPlans(from: state, executedSteps: executedSteps, rng: &rng)
         let objective = PlanObjective(cost: CompositeCost([model, taskCost]), shape: shape)
         let sampler = LangevinSampler(steps: warm ? c.warmIterations : c.iterations, stepSize: c.stepSize,
-                                      mode: .proper(temperature: c.temperature))
+                                      mode: .proper(temperature: c.temperature), gradientNormClip: c.gradientClip)
         let mask = [Bool](repeating: false, count: d) + [Bool](repeating: true, count: t * d)
         var flat = x.reshaped([c.chains, (t + 1) * d])
         sampler.run(&flat, energy: objective, mask: mask, rng: &rng)

@@ -12,6 +12,9 @@ public struct LangevinPlannerConfiguration: Codable, Equatable, Sendable {
     public var warmIterations: Int
     /// ε per iteration.
     public var stepSize: Schedule
+    /// Largest Euclidean norm of a chain's cost gradient per iteration (nil: unclipped); see
+    /// `LangevinSampler.gradientNormClip`.
+    public var gradientClip: Float?
     /// Langevin temperature per iteration, annealed to 0 so the last iterations descend.
     public var temperature: Schedule
     /// Cold-started chains are random walks from the current state whose last state has
@@ -32,7 +35,8 @@ public struct LangevinPlannerConfiguration: Codable, Equatable, Sendable {
     public init(chains: Int = 32, horizon: Int = 20, iterations: Int = 80, warmIterations: Int = 20,
                 stepSize: Schedule = .constant(1e-3),
                 temperature: Schedule = .polynomial(start: 1e-3, end: 0, power: 1),
-                initialNoise: Float = 0.2, refreshFraction: Float = 0.25, selection: Selection = .best) {
+                initialNoise: Float = 0.2, refreshFraction: Float = 0.25, selection: Selection = .best,
+                gradientClip: Float? = nil) {
         self.chains = chains
         self.horizon = horizon
         self.iterations = iterations
@@ -42,6 +46,7 @@ public struct LangevinPlannerConfiguration: Codable, Equatable, Sendable {
         self.initialNoise = initialNoise
         self.refreshFraction = refreshFraction
         self.selection = selection
+        self.gradientClip = gradientClip
     }
 
     /// The reason these settings cannot run, or nil.
@@ -51,6 +56,7 @@ public struct LangevinPlannerConfiguration: Codable, Equatable, Sendable {
         if iterations < 0 || warmIterations < 0 { return "iteration counts must not be negative" }
         if !(initialNoise >= 0 && initialNoise.isFinite) { return "initial noise must be finite and non-negative" }
         if !(refreshFraction >= 0 && refreshFraction <= 1) { return "refresh fraction must be in [0, 1]" }
+        if let clip = gradientClip, !(clip > 0 && clip.isFinite) { return "gradient clip must be finite and positive" }
         if case let .softmin(t) = selection, !(t > 0) { return "softmin temperature must be positive" }
         return nil
     }

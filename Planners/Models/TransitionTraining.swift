@@ -6,7 +6,7 @@ import Foundation
 /// lr 1e-3 with β = (0, 0.999), α = 1, FIFO replay of 10 000 chains continued 95 % of the
 /// time) and the negative sampler chosen by the held-out ranking measurement in
 /// `Planners/Models/README.md`.
-public struct TransitionTrainingSettings: Codable, Equatable, Sendable {
+public struct TransitionTrainingSettings: Equatable, Sendable {
     public var batchSize = 256
     public var learningRate: Float = 1e-3
     /// α of the CD loss.

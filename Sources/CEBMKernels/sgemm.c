@@ -12,6 +12,8 @@
 #include "CEBMKernels.h"
 #include <cblas.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,8 +52,11 @@ static void blas_sgemm(long m, long n, long k, const float *a, long ars, long ac
 #ifdef EBM_HAVE_AVX512
 #define AVX512 __attribute__((target("avx512f,fma")))
 enum { MR = 6, NV = 4, NR = 16 * NV, KC = 256 };
+#ifndef PACK_LDB
+#define PACK_LDB 512
+#endif
 #ifndef CHUNK_BYTES
-#define CHUNK_BYTES (8 * 6 * 128 * 4)
+#define CHUNK_BYTES (128 * 1024)
 #endif
 
 // One MR×(16·nv) block of C over kb terms. `mr` and `nv` are compile-time constants at every
@@ -134,6 +139,8 @@ static AVX512 void kernel_sgemm(long m, long n, long k, const float *a, long ars
     // (and C) stay in L1 while every NR-column panel of B passes over them, and each panel's
     // KC-deep slice is reused by all MC blocks. K is cut into near-equal slices of at most KC.
     long blocks = (m + MR - 1) / MR;
+    bool pack = ldb >= PACK_LDB && blocks >= 4;
+    float packed[KC * NR] __attribute__((aligned(64)));
     long slices = k > 0 ? (k + KC - 1) / KC : 1;
     for (long slice = 0; slice < slices; slice++) {
         long p0 = k * slice / slices, kb = k * (slice + 1) / slices - p0;
@@ -146,10 +153,19 @@ static AVX512 void kernel_sgemm(long m, long n, long k, const float *a, long ars
                 long nb = n - j0 < NR ? n - j0 : NR;
                 int nv = (int)((nb + 15) / 16);
                 __mmask16 tail = nb % 16 ? (__mmask16)((1u << (nb % 16)) - 1) : 0xFFFF;
+                const float *panel = b + p0 * ldb + j0;
+                long panel_stride = ldb;
+                if (pack) {
+                    // Rows of a wide B lie a multiple of 4 KiB apart and would all compete for
+                    // the same L1 sets; a contiguous copy of the panel slice does not.
+                    for (long p = 0; p < kb; p++) memcpy(packed + p * NR, panel + p * ldb, sizeof(float) * nb);
+                    panel = packed;
+                    panel_stride = NR;
+                }
                 for (long blk = first; blk < end; blk++) {
                     long i0 = m * blk / blocks;
                     int mr = (int)(m * (blk + 1) / blocks - i0);
-                    block(mr, nv, kb, a + i0 * ars + p0 * acs, ars, acs, b + p0 * ldb + j0, ldb, c + i0 * ldc + j0, ldc,
+                    block(mr, nv, kb, a + i0 * ars + p0 * acs, ars, acs, panel, panel_stride, c + i0 * ldc + j0, ldc,
                           tail, load_c, last, e, i0, j0);
                 }
             }
@@ -204,18 +220,169 @@ bool ebm_sgemm_uses_kernel(void) {
     return state == 1;
 }
 
-void ebm_sgemm(long m, long n, long k, const float *a, long a_row_stride, long a_col_stride, const float *b, long ldb,
-               float *c, long ldc, bool accumulate, ebm_epilogue epilogue) {
-    if (m <= 0 || n <= 0) return;
+// MARK: Two-way split
+
+// With `ebm_set_threads(2)` a product big enough to amortise a hand-off is cut into parts —
+// bands of whole 6-row blocks, or of 64-column panels when there are few rows — that the
+// caller and one helper thread take from a shared counter until none are left. Taking parts
+// rather than a fixed half keeps a helper that is late (asleep, or sharing its core with
+// another process) from holding the caller up: the caller just takes more parts. Each element
+// is summed in the same order whoever computes it, so results do not depend on the thread
+// count. The helper spins briefly after each product (Langevin loops issue them back to
+// back), then sleeps on a condition variable. One caller at a time uses the helper; a
+// concurrent caller computes its product alone.
+
+typedef struct {
+    long m, n, k;
+    const float *a;
+    long ars, acs;
+    const float *b;
+    long ldb;
+    float *c;
+    long ldc;
+    bool accumulate;
+    ebm_epilogue epilogue;
+} ebm_job;
+
+static void run_job(const ebm_job *j) {
 #ifdef EBM_HAVE_AVX512
     if (ebm_sgemm_uses_kernel()) {
-        kernel_sgemm(m, n, k, a, a_row_stride, a_col_stride, b, ldb, c, ldc, accumulate, &epilogue);
+        kernel_sgemm(j->m, j->n, j->k, j->a, j->ars, j->acs, j->b, j->ldb, j->c, j->ldc, j->accumulate, &j->epilogue);
         return;
     }
 #endif
-    blas_sgemm(m, n, k, a, a_row_stride, a_col_stride, b, ldb, c, ldc, accumulate, &epilogue);
+    blas_sgemm(j->m, j->n, j->k, j->a, j->ars, j->acs, j->b, j->ldb, j->c, j->ldc, j->accumulate, &j->epilogue);
 }
 
+static atomic_int wanted_threads = 1;
+static atomic_flag pool_busy = ATOMIC_FLAG_INIT;
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t pool_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_wake = PTHREAD_COND_INITIALIZER;
+static bool pool_ok = false;
+// The current product: its ticket, how it is cut, and (ticket << 32 | front << 16 | back): parts
+// front..<back are still to take.
+static atomic_long posted = 0;
+static ebm_job pool_job;
+static long pool_parts, pool_unit;
+static bool pool_by_rows;
+static _Atomic unsigned long long pool_next = 0;
+static atomic_long pool_done = 0;
+
+static inline void relax(void) {
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#endif
+}
+
+// Part `index` of the current product: units [index·unit, (index+1)·unit) of rows or columns.
+static void run_part(long index) {
+    ebm_job part = pool_job;
+    long total = pool_by_rows ? pool_job.m : pool_job.n;
+    long from = index * pool_unit, to = from + pool_unit < total ? from + pool_unit : total;
+    if (pool_by_rows) {
+        part.m = to - from;
+        part.a += from * part.ars;
+        part.c += from * part.ldc;
+        if (part.epilogue.gate) part.epilogue.gate += from * part.epilogue.gate_stride;
+    } else {
+        part.n = to - from;
+        part.b += from;
+        part.c += from;
+        if (part.epilogue.bias) part.epilogue.bias += from;
+        if (part.epilogue.gate) part.epilogue.gate += from;
+    }
+    run_job(&part);
+}
+
+// Takes and runs parts of product `ticket` until none are left (or another product is up).
+// The caller takes parts from the front and the helper from the back, so with a prompt helper
+// the caller keeps the first rows and the helper the last ones from one product to the next
+// (a layer's input rows are then mostly in the cache of the core that reads them).
+static void take_parts(long ticket, bool from_back) {
+    for (;;) {
+        unsigned long long word = atomic_load_explicit(&pool_next, memory_order_acquire);
+        long front = (long)((word >> 16) & 0xFFFF), back = (long)(word & 0xFFFF);
+        if ((long)(word >> 32) != (ticket & 0xFFFFFFFF) || front >= back) return;
+        unsigned long long taken = from_back ? word - 1 : word + (1ull << 16);
+        if (atomic_compare_exchange_weak_explicit(&pool_next, &word, taken, memory_order_acq_rel, memory_order_acquire)) {
+            run_part(from_back ? back - 1 : front);
+            atomic_fetch_add_explicit(&pool_done, 1, memory_order_release);
+        }
+    }
+}
+
+static void *helper_main(void *unused) {
+    (void)unused;
+    long seen = 0;
+    for (;;) {
+        for (int spin = 0; spin < 20000 && atomic_load_explicit(&posted, memory_order_acquire) == seen; spin++) relax();
+        if (atomic_load_explicit(&posted, memory_order_acquire) == seen) {
+            pthread_mutex_lock(&pool_mutex);
+            while (atomic_load_explicit(&posted, memory_order_acquire) == seen) pthread_cond_wait(&pool_wake, &pool_mutex);
+            pthread_mutex_unlock(&pool_mutex);
+        }
+        seen = atomic_load_explicit(&posted, memory_order_acquire);
+        take_parts(seen, true);
+    }
+    return NULL;
+}
+
+static void start_helper(void) {
+    pthread_t thread;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pool_ok = pthread_create(&thread, &attr, helper_main, NULL) == 0;
+    pthread_attr_destroy(&attr);
+}
+
+void ebm_set_threads(int threads) { atomic_store(&wanted_threads, threads < 1 ? 1 : threads > 2 ? 2 : threads); }
+
+int ebm_threads(void) { return atomic_load(&wanted_threads); }
+
+// Parts of at least about 1 MFLOP (a few µs), at most 8 of them; below 2 parts the product
+// runs on the caller alone.
+enum { PART_FLOPS = 1000000, MAX_PARTS = 8 };
+
+void ebm_sgemm(long m, long n, long k, const float *a, long a_row_stride, long a_col_stride, const float *b, long ldb,
+               float *c, long ldc, bool accumulate, ebm_epilogue epilogue) {
+    if (m <= 0 || n <= 0) return;
+    ebm_job whole = {m, n, k, a, a_row_stride, a_col_stride, b, ldb, c, ldc, accumulate, epilogue};
+    long parts = (long)(2.0 * m * n * k / PART_FLOPS);
+    if (parts > MAX_PARTS) parts = MAX_PARTS;
+    bool by_rows = m >= 2 * 6;
+    long units = by_rows ? (m + 5) / 6 : (n + 63) / 64;
+    if (parts > units) parts = units;
+    // OpenBLAS has threads of its own, and its results would depend on the cut.
+    if (atomic_load_explicit(&wanted_threads, memory_order_relaxed) < 2 || parts < 2 || !ebm_sgemm_uses_kernel() ||
+        atomic_flag_test_and_set_explicit(&pool_busy, memory_order_acquire)) {
+        run_job(&whole);
+        return;
+    }
+    pthread_once(&pool_once, start_helper);
+    if (!pool_ok) {
+        atomic_flag_clear_explicit(&pool_busy, memory_order_release);
+        run_job(&whole);
+        return;
+    }
+    long unit = (units + parts - 1) / parts * (by_rows ? 6 : 64);
+    pool_job = whole;
+    pool_by_rows = by_rows;
+    pool_unit = unit;
+    pool_parts = ((by_rows ? m : n) + unit - 1) / unit;
+    atomic_store_explicit(&pool_done, 0, memory_order_relaxed);
+    long ticket = atomic_load_explicit(&posted, memory_order_relaxed) + 1;
+    atomic_store_explicit(&pool_next, (unsigned long long)(ticket & 0xFFFFFFFF) << 32 | (unsigned long long)pool_parts,
+                          memory_order_release);
+    pthread_mutex_lock(&pool_mutex);
+    atomic_store_explicit(&posted, ticket, memory_order_release);
+    pthread_cond_signal(&pool_wake);
+    pthread_mutex_unlock(&pool_mutex);
+    take_parts(ticket, false);
+    while (atomic_load_explicit(&pool_done, memory_order_acquire) != pool_parts) relax();
+    atomic_flag_clear_explicit(&pool_busy, memory_order_release);
+}
 
 void ebm_swish(long n, const float *x, float *out, float *sigmoid) {
 #ifdef EBM_HAVE_AVX512

@@ -11,8 +11,8 @@ import Foundation
 ///
 ///     ebm-bench [--only NAME[,NAME…]] [--workers N] [--repetitions N]
 ///
-/// `--workers 2` splits plan chains and sampler rows over two threads (the two-core table);
-/// run it with `OPENBLAS_NUM_THREADS=1` so BLAS does not add threads of its own.
+/// `--workers 2` lets every matrix product split its rows (chains, samples) over two cores
+/// (`BLAS.kernelThreads`, the two-core table); run with `OPENBLAS_NUM_THREADS=1` either way.
 /// `--repetitions` changes the 5 timed runs (more for profiling).
 @main
 enum EBMBench {
@@ -41,8 +41,9 @@ enum EBMBench {
         if let only, let unknown = only.first(where: { name in !Scenario.all.contains { $0.name == name } }) {
             fail("unknown scenario \(unknown); known: \(Scenario.all.map(\.name).joined(separator: " "))")
         }
+        BLAS.kernelThreads = workers
         for scenario in Scenario.all where only?.contains(scenario.name) ?? true {
-            var record = try scenario.run(workers)
+            var record = try scenario.run()
             record["scen"] = scenario.name
             record["workers"] = workers
             let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
@@ -60,16 +61,16 @@ enum EBMBench {
 /// One benchmark: a name and a body returning its JSON fields (at least `seconds`).
 struct Scenario {
     let name: String
-    let run: (_ workers: Int) throws -> [String: Any]
+    let run: () throws -> [String: Any]
 
     static let all: [Scenario] = [
-        Scenario(name: "plan_B1_T20_K80") { PlanBench(chains: 1, workers: $0).record() },
-        Scenario(name: "plan_B64_T20_K80") { PlanBench(chains: 64, workers: $0).record() },
-        Scenario(name: "cd_train_N256_K20") { CDBench(workers: $0).record() },
-        Scenario(name: "image_langevin_B64_K10") { ImageBench(workers: $0).record() },
-        Scenario(name: "reacher_env_steps") { _ in reacherSteps() },
-        Scenario(name: "mpc_step_reacher") { _ in try mpcStep() },
-        Scenario(name: "gflops_sgemm_512") { _ in sgemm512() },
+        Scenario(name: "plan_B1_T20_K80") { PlanBench(chains: 1).record() },
+        Scenario(name: "plan_B64_T20_K80") { PlanBench(chains: 64).record() },
+        Scenario(name: "cd_train_N256_K20") { CDBench().record() },
+        Scenario(name: "image_langevin_B64_K10") { ImageBench().record() },
+        Scenario(name: "reacher_env_steps") { reacherSteps() },
+        Scenario(name: "mpc_step_reacher") { try mpcStep() },
+        Scenario(name: "gflops_sgemm_512") { sgemm512() },
     ]
 }
 
@@ -104,7 +105,6 @@ func temperature(noise: Float, step: Float) -> Float { noise * noise / (2 * step
 /// peers also count the clamped start, a constant that changes no gradient.
 struct PlanBench {
     let chains: Int
-    let workers: Int
     let horizon = 20, iterations = 80, d = 2
 
     func record() -> [String: Any] {
@@ -138,7 +138,6 @@ struct PlanBench {
 /// uniform in [−1, 1]⁴, negatives s_t+1 = s_t + 0.05ξ refined by 20 Langevin steps on s_t+1
 /// (ε = 0.01, noise 0.005), then Adam (lr 1e-3, β = (0, 0.999)) on the CD loss with α = 1.
 struct CDBench {
-    let workers: Int
     let n = 256, steps = 20, d = 2
 
     func record() -> [String: Any] {
@@ -175,7 +174,6 @@ struct CDBench {
 /// after the image instead of PyTorch's one before and one after. Same output sizes and the
 /// same multiply-adds, so the same cost.
 struct ImageBench {
-    let workers: Int
     let batch = 64, steps = 10
 
     func record() -> [String: Any] {

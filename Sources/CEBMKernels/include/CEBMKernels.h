@@ -24,6 +24,12 @@ void ebm_sgemm(long m, long n, long k,
                const float *b, long ldb,
                float *c, long ldc, bool accumulate, ebm_epilogue epilogue);
 
+/// Threads `ebm_sgemm` may use (1 or 2, default 1): with 2, products of more than a few
+/// MFLOP are split between the caller and one helper thread, with the same bytes as result.
+/// Only the package's own kernel splits; the OpenBLAS path ignores the setting.
+void ebm_set_threads(int threads);
+int ebm_threads(void);
+
 /// Swish over n values: sigmoid[i] = 1/(1 + e^(−x[i])), out[i] = x[i]·sigmoid[i]. With
 /// AVX-512 the exponential is a vectorised polynomial (within 2 ulp of expf); otherwise expf.
 void ebm_swish(long n, const float *x, float *out, float *sigmoid);

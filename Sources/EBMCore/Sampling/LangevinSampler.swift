@@ -23,11 +23,18 @@ public struct LangevinSampler: Sendable {
     /// ε (proper) or λ (igebm) per iteration.
     public var stepSize: Schedule
     public var mode: Mode
+    /// Proper mode only: the gradient of each row (its moving coordinates) is scaled down to
+    /// at most this Euclidean norm before the step (nil: no clip). A very stiff term, such as
+    /// an obstacle penalty, then moves a row at most ε·clip per iteration instead of throwing
+    /// it far past the minimum, so ε can stay large enough for the soft terms to converge.
+    public var gradientNormClip: Float?
 
-    public init(steps: Int, stepSize: Schedule, mode: Mode) {
+    public init(steps: Int, stepSize: Schedule, mode: Mode, gradientNormClip: Float? = nil) {
+        precondition(gradientNormClip.map { $0 > 0 } ?? true, "gradient norm clip must be positive")
         self.steps = steps
         self.stepSize = stepSize
         self.mode = mode
+        self.gradientNormClip = gradientNormClip
     }
 
     /// IGEBM's training sampler: 60 steps of size 10, noise 0.005, gradient clip 0.01, box [0, 1].
@@ -49,7 +56,10 @@ public struct LangevinSampler: Sendable {
     ) {
         let width = x.rowWidth
         if let mask { precondition(mask.count == width, "mask has \(mask.count) flags for rows of \(width)") }
-        let moving: [Float] = mask.map { $0.map { $0 ? 1 : 0 } } ?? [Float](repeating: 1, count: width)
+        // The moving columns of a row, in order: the loops visit exactly the coordinates (and
+        // draw noise in exactly the order) of a pass over every element that skips frozen ones.
+        let moving = mask.map { $0.indices.filter { mask![$0] } } ?? Array(0..<width)
+        let rows = width == 0 ? 0 : x.count / width
         for k in 0..<steps {
             let eps = stepSize.value(at: k, of: steps)
             switch mode {
@@ -59,29 +69,42 @@ public struct LangevinSampler: Sendable {
                 let noiseScale = (2 * eps * max(temperatureSchedule.value(at: k, of: steps), 0)).squareRoot()
                 x.scalars.withUnsafeMutableBufferPointer { xs in
                     g.scalars.withUnsafeBufferPointer { gs in
-                        for i in xs.indices {
-                            let m = moving[i % width]
-                            guard m != 0 else { continue }
-                            var step = -eps * gs[i]
-                            if noiseScale > 0 { step += noiseScale * rng.gaussian() }
-                            xs[i] += step
+                        for r in 0..<rows {
+                            let row = r * width
+                            var scale: Float = 1
+                            if let clip = gradientNormClip {
+                                var squares: Float = 0
+                                for j in moving { squares += gs[row + j] * gs[row + j] }
+                                let norm = squares.squareRoot()
+                                if norm > clip { scale = clip / norm }
+                            }
+                            for j in moving {
+                                var step = -eps * scale * gs[row + j]
+                                if noiseScale > 0 { step += noiseScale * rng.gaussian() }
+                                xs[row + j] += step
+                            }
                         }
                     }
                 }
             case let .igebm(noise, clip, bounds):
                 x.scalars.withUnsafeMutableBufferPointer { xs in
-                    for i in xs.indices where moving[i % width] != 0 { xs[i] += noise * rng.gaussian() }
+                    for r in 0..<rows {
+                        for j in moving { xs[r * width + j] += noise * rng.gaussian() }
+                    }
                 }
                 let (e, g) = energy.energiesAndGradient(at: x)
                 observe?(k, x, e)
                 x.scalars.withUnsafeMutableBufferPointer { xs in
                     g.scalars.withUnsafeBufferPointer { gs in
-                        for i in xs.indices where moving[i % width] != 0 {
-                            var gi = gs[i]
-                            if let clip { gi = min(max(gi, -clip), clip) }
-                            var xi = xs[i] - eps * gi
-                            if let bounds { xi = min(max(xi, bounds.lowerBound), bounds.upperBound) }
-                            xs[i] = xi
+                        for r in 0..<rows {
+                            for j in moving {
+                                let i = r * width + j
+                                var gi = gs[i]
+                                if let clip { gi = min(max(gi, -clip), clip) }
+                                var xi = xs[i] - eps * gi
+                                if let bounds { xi = min(max(xi, bounds.lowerBound), bounds.upperBound) }
+                                xs[i] = xi
+                            }
                         }
                     }
                 }

@@ -59,6 +59,16 @@ public enum BLAS {
         ebm_sgemm(m, n, k, a, rowStride, columnStride, b, ldb, c, ldc, accumulate, epilogue)
     }
 
+    /// Threads the package's own products (`gemm`, `fusedGemm`) use: 1 (the default) or 2,
+    /// where products of more than a few MFLOP are split between the calling thread and one
+    /// helper — rows of a batch, so chains and samples run on both cores. The result is the
+    /// same bytes for either count. Leave it at 1 when the caller already runs one network per
+    /// core. Only the package's own kernel (`usesOwnKernel`) splits products.
+    public static var kernelThreads: Int {
+        get { Int(ebm_threads()) }
+        set { ebm_set_threads(Int32(newValue)) }
+    }
+
     /// Whether `fusedGemm` runs the package's AVX-512 kernel (false: OpenBLAS).
     public static var usesOwnKernel: Bool { ebm_sgemm_uses_kernel() }
 }
