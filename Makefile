@@ -10,7 +10,8 @@ export OPENBLAS_NUM_THREADS ?= 1
 
 demo: deps
 	swift build -c release --product ebm-plan
-	.build/release/ebm-plan toy --seed 0 --svg out/toy.svg
+	.build/release/ebm-plan --env particle --start -0.6,-0.5 --goal 0.5,0.4 --obstacle -0.2,-0.3,0.1,0.1 \
+		--svg out/plan-particle.svg --png out/plan-particle.png
 
 test: deps
 	swift build -c release --build-tests
@@ -41,8 +42,10 @@ deps:
 gui-deps: deps
 	$(call apt_install,$(GUI_PACKAGES))
 
+# ebm-plan and ebm-view with the GUI trait: run .build-gui/release/ebm-plan view …
 viewer: gui-deps
 	swift build -c release --traits GUI --scratch-path .build-gui --product ebm-view
+	swift build -c release --traits GUI --scratch-path .build-gui --product ebm-plan
 
 viewer-test: gui-deps
 	bash scripts/viewer-screenshot-test.sh
