@@ -15,7 +15,7 @@ demo: deps
 
 test: deps
 	swift build -c release --build-tests
-	swift test -c release --skip-build
+	swift test -c release --skip-build --disable-xctest
 
 build: deps
 	swift build -c release

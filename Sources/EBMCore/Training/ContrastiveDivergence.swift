@@ -96,18 +96,7 @@ public struct ContrastiveDivergence {
             dE[i] = (1 + 2 * alpha * energies[i]) * inv
             dE[n + i] = (-1 + 2 * alpha * energies[n + i]) * inv
         }
-        network.zeroGradients()
-        network.backward(Tensor(shape: [2 * n, 1], scalars: dE), .parameters)
-        guard network.parameters.allSatisfy({ !$0.isTrainable || $0.gradient.isFinite }) else {
-            throw TrainingDiverged(step: failingStep, quantity: "a parameter gradient")
-        }
-        let before = network.parameters.map(\.value)
-        optimizer.update(network.parameters)
-        guard network.parameters.allSatisfy(\.value.isFinite) else {
-            for (p, value) in zip(network.parameters, before) { p.value = value }
-            throw TrainingDiverged(step: failingStep, quantity: "an updated parameter")
-        }
-        network.parametersDidChange()
+        try optimizer.update(network, outputGradient: Tensor(shape: [2 * n, 1], scalars: dE), trainingStep: failingStep)
         step = failingStep
         return ContrastiveDivergenceStatistics(step: step, loss: loss, positiveEnergy: ePos,
                                                negativeEnergy: eNeg, replayed: replayed)

@@ -48,18 +48,7 @@ public struct RegressionTrainer {
         precondition(y.count == targets.count, "targets \(targets.shape) do not match the network's outputs \(y.shape)")
         let (loss, gradient) = weightedError(y.scalars, targets)
         guard loss.isFinite else { throw TrainingDiverged(step: failingStep, quantity: "the regression loss") }
-        network.zeroGradients()
-        network.backward(Tensor(shape: y.shape, scalars: gradient), .parameters)
-        guard network.parameters.allSatisfy({ !$0.isTrainable || $0.gradient.isFinite }) else {
-            throw TrainingDiverged(step: failingStep, quantity: "a parameter gradient")
-        }
-        let before = network.parameters.map(\.value)
-        optimizer.update(network.parameters)
-        guard network.parameters.allSatisfy(\.value.isFinite) else {
-            for (p, value) in zip(network.parameters, before) { p.value = value }
-            throw TrainingDiverged(step: failingStep, quantity: "an updated parameter")
-        }
-        network.parametersDidChange()
+        try optimizer.update(network, outputGradient: Tensor(shape: y.shape, scalars: gradient), trainingStep: failingStep)
         step = failingStep
         return loss
     }
