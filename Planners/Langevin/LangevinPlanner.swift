@@ -59,7 +59,7 @@ public struct LangevinPlanner: Planner {
                         let source = min(step + max(k, 0), t)
                         x.scalars[o + i] = sampledPlans.scalars[(b * (t + 1) + source) * d + i]
                     } else {
-                        walk[i] += increment * (c.stateScale?[i] ?? 1) * rng.gaussian()
+                        walk[i] += increment * rng.gaussian()
                         x.scalars[o + i] = walk[i]
                     }
                 }
@@ -74,22 +74,11 @@ public struct LangevinPlanner: Planner {
         let shape = PlanShape(chains: c.chains, horizon: t, stateDimension: d)
         var (x, warm) = initialPlans(from: state, executedSteps: executedSteps, rng: &rng)
         let objective = PlanObjective(cost: CompositeCost([model, taskCost]), shape: shape)
-        let scales = c.stateScale.map { scale in
-            precondition(scale.count == d, "\(scale.count) state scales for states of \(d) coordinates")
-            return (0...t).flatMap { _ in scale }
-        }
         let sampler = LangevinSampler(steps: warm ? c.warmIterations : c.iterations, stepSize: c.stepSize,
                                       mode: .proper(temperature: c.temperature), gradientNormClip: c.gradientClip)
         let mask = [Bool](repeating: false, count: d) + [Bool](repeating: true, count: t * d)
         var flat = x.reshaped([c.chains, (t + 1) * d])
-        if let scales {
-            var z = flat
-            for i in z.scalars.indices { z.scalars[i] /= scales[i % scales.count] }
-            sampler.run(&z, energy: ScaledEnergy(base: objective, scales: scales), mask: mask, rng: &rng)
-            for i in z.scalars.indices { flat.scalars[i] = z.scalars[i] * scales[i % scales.count] }
-        } else {
-            sampler.run(&flat, energy: objective, mask: mask, rng: &rng)
-        }
+        sampler.run(&flat, energy: objective, mask: mask, rng: &rng)
         x = flat.reshaped(shape.tensorShape)
         sampledPlans = x
         sampledCosts = objective.energies(of: flat)
@@ -122,24 +111,3 @@ public struct LangevinPlanner: Planner {
 }
 
 import Foundation
-
-/// `base` seen in scaled coordinates z = x / scales (per column of a row): E(z ⊙ scales), whose
-/// gradient is scales ⊙ ∇E — a Langevin step on z is a diagonally preconditioned step on x.
-struct ScaledEnergy<Base: Energy>: Energy {
-    var base: Base
-    var scales: [Float]
-
-    func unscaled(_ z: Tensor) -> Tensor {
-        var x = z
-        for i in x.scalars.indices { x.scalars[i] *= scales[i % scales.count] }
-        return x
-    }
-
-    func energies(of z: Tensor) -> [Float] { base.energies(of: unscaled(z)) }
-
-    func energiesAndGradient(at z: Tensor) -> (energies: [Float], gradient: Tensor) {
-        var (e, g) = base.energiesAndGradient(at: unscaled(z))
-        for i in g.scalars.indices { g.scalars[i] *= scales[i % scales.count] }
-        return (e, g)
-    }
-}

@@ -13,7 +13,8 @@ public struct LangevinPlannerConfiguration: Codable, Equatable, Sendable {
     /// ε per iteration.
     public var stepSize: Schedule
     /// Largest Euclidean norm of a chain's cost gradient per iteration (nil: unclipped); see
-    /// `LangevinSampler.gradientNormClip`.
+    /// `LangevinSampler.gradientNormClip`. Not used by the presets yet: on the particle with an
+    /// obstacle, ε 3e-4 with clip 30 measured 85 % vs 90 % for ε 1e-4 unclipped (20 episodes).
     public var gradientClip: Float?
     /// Langevin temperature per iteration, annealed to 0 so the last iterations descend.
     public var temperature: Schedule
@@ -22,12 +23,6 @@ public struct LangevinPlannerConfiguration: Codable, Equatable, Sendable {
     public var initialNoise: Float
     /// Fraction of chains, the costliest, restarted from fresh random walks at each warm start.
     public var refreshFraction: Float
-    /// Per state coordinate, the unit the chains move in (nil: all 1): Langevin runs on
-    /// s_i / scale_i, a diagonal preconditioner, and cold random walks spread `initialNoise`
-    /// in these units. Needed when coordinates differ by orders of magnitude (reacher angles
-    /// move ≈ 0.1 rad a step, velocities ≈ 10 rad/s): with one ε the velocities barely move and
-    /// plans contradict the dynamics.
-    public var stateScale: [Float]?
     /// How the executed plan is chosen among the chains.
     public var selection: Selection
 
@@ -42,7 +37,7 @@ public struct LangevinPlannerConfiguration: Codable, Equatable, Sendable {
                 stepSize: Schedule = .constant(1e-3),
                 temperature: Schedule = .polynomial(start: 1e-3, end: 0, power: 1),
                 initialNoise: Float = 0.2, refreshFraction: Float = 0.25, selection: Selection = .best,
-                gradientClip: Float? = nil, stateScale: [Float]? = nil) {
+                gradientClip: Float? = nil) {
         self.chains = chains
         self.horizon = horizon
         self.iterations = iterations
@@ -53,7 +48,6 @@ public struct LangevinPlannerConfiguration: Codable, Equatable, Sendable {
         self.refreshFraction = refreshFraction
         self.selection = selection
         self.gradientClip = gradientClip
-        self.stateScale = stateScale
     }
 
     /// The reason these settings cannot run, or nil.
@@ -64,7 +58,6 @@ public struct LangevinPlannerConfiguration: Codable, Equatable, Sendable {
         if !(initialNoise >= 0 && initialNoise.isFinite) { return "initial noise must be finite and non-negative" }
         if !(refreshFraction >= 0 && refreshFraction <= 1) { return "refresh fraction must be in [0, 1]" }
         if let clip = gradientClip, !(clip > 0 && clip.isFinite) { return "gradient clip must be finite and positive" }
-        if let scale = stateScale, !scale.allSatisfy({ $0 > 0 && $0.isFinite }) { return "state scales must be finite and positive" }
         if case let .softmin(t) = selection, !(t > 0) { return "softmin temperature must be positive" }
         return nil
     }

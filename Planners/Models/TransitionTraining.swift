@@ -16,13 +16,17 @@ public struct TransitionTrainingSettings: Equatable, Sendable {
     /// Langevin iterations per negative batch.
     public var samplerSteps = 20
     /// Langevin step ε in delta-feature units (one unit ≈ one control step's spread).
-    public var samplerStepSize: Float = 0.01
+    public var samplerStepSize: Float = 0.03
     /// Langevin temperature: noise √(2εT) per iteration.
     public var samplerTemperature: Float = 0.1
     /// Fresh chains start at s_t+1 = s_t + U(−ρ, ρ) per coordinate, with ρ (delta-feature units)
     /// log-uniform in this range per chain: near the data for precision, far for an energy that
     /// keeps rising away from it.
-    public var freshRadius: ClosedRange<Float> = 1...16
+    public var freshRadius: ClosedRange<Float> = 0.5...16
+    /// Fraction of fresh chains whose s_t is displaced too (same radius; s_t stays fixed during
+    /// the chain). The energy then also rises for states the data never visits — inside walls,
+    /// beyond joint limits — which the planner queries but conditional negatives never reach.
+    public var freshStateFraction: Float = 1
     /// Learning rate of the inverse and forward dynamics (Adam, β1 = 0.9).
     public var regressionLearningRate: Float = 1e-3
 
@@ -104,6 +108,7 @@ public struct TransitionTrainer {
         for (mine, theirs) in zip(sampling.parameters, bundle.energy.parameters) { mine.value = theirs.value }
         sampling.parametersDidChange()
         let d = configuration.stateDimension
+        let stateFraction = settings.freshStateFraction
         let (low, high) = (settings.freshRadius.lowerBound / frame.unit, settings.freshRadius.upperBound / frame.unit)
         let sampler = LangevinSampler(
             steps: settings.samplerSteps, stepSize: .constant(settings.samplerStepSize / (frame.unit * frame.unit)),
@@ -116,6 +121,9 @@ public struct TransitionTrainer {
                 var x = positives
                 for r in 0..<x.rows {
                     let radius = low * powf(high / low, rng.uniform())
+                    if rng.uniform() < stateFraction {
+                        for i in 0..<d { x.scalars[r * 2 * d + i] += rng.uniform(-radius, radius) }
+                    }
                     for i in 0..<d { x.scalars[r * 2 * d + d + i] = x.scalars[r * 2 * d + i] + rng.uniform(-radius, radius) }
                 }
                 return x
@@ -142,8 +150,8 @@ public struct TransitionTrainer {
             try positive(name, v.isFinite && v > 0)
         }
         guard s.regularization.isFinite, s.regularization >= 0, s.samplerTemperature.isFinite, s.samplerTemperature >= 0,
-              (0...1).contains(s.replayFraction) else {
-            throw TransitionModelError("training settings need α ≥ 0, temperature ≥ 0 and a replay fraction in [0, 1]")
+              (0...1).contains(s.replayFraction), (0...1).contains(s.freshStateFraction) else {
+            throw TransitionModelError("training settings need α ≥ 0, temperature ≥ 0 and fractions in [0, 1]")
         }
     }
 

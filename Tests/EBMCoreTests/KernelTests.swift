@@ -72,6 +72,34 @@ struct KernelTests {
         }
     }
 
+    /// The dot-product form A·Bᵀ used for narrow outputs, across its 4×4 tiles and 16-wide tails.
+    @Test(arguments: [(1, 1, 1), (3, 4, 16), (13, 5, 17), (20, 4, 128), (9, 9, 130), (6, 2, 0)])
+    func transposedProductMatchesReference(shape: (Int, Int, Int)) {
+        let (m, n, k) = shape
+        let a = Self.values(m * k, seed: 15), b = Self.values(n * k, seed: 16), gate = Self.values(m * n, seed: 17)
+        var bt = [Float](repeating: 0, count: k * n)
+        for j in 0..<n { for p in 0..<k { bt[p * n + j] = b[j * k + p] } }
+        let exact = Self.reference(m: m, n: n, k: k, a, rowStride: k, columnStride: 1, bt)
+        var c = [Float](repeating: 7, count: m * n)
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                gate.withUnsafeBufferPointer { gp in
+                    c.withUnsafeMutableBufferPointer {
+                        BLAS.fusedGemmTransposedB(m: m, n: n, k: k, ap.baseAddress ?? UnsafePointer(bitPattern: 8)!, lda: k,
+                                                  bp.baseAddress ?? UnsafePointer(bitPattern: 8)!, ldb: k, $0.baseAddress!, ldc: n,
+                                                  leakySlope: 0.2, gate: gp.baseAddress!, gateStride: n)
+                    }
+                }
+            }
+        }
+        var worst = 0.0
+        for i in 0..<(m * n) {
+            let r = gate[i] < 0 ? 0.2 * exact[i] : exact[i]
+            worst = max(worst, abs(Double(c[i]) - r) / max(1, abs(r)))
+        }
+        #expect(worst < 1e-5 * Double(max(k, 1)).squareRoot(), "\(shape): error \(worst)")
+    }
+
     @Test func twoThreadsGiveTheSameBytes() {
         let (m, n, k) = (300, 200, 100)
         let a = Self.values(m * k, seed: 6), b = Self.values(k * n, seed: 7), bias = Self.values(n, seed: 8)

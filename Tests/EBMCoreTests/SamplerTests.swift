@@ -105,6 +105,21 @@ struct SamplerTests {
         #expect(abs(x.scalars[0] - 1) < 1e-3 && abs(x.scalars[1] + 2) < 1e-3)
     }
 
+    @Test func gradientNormClipBoundsEachStep() {
+        // Far from the mean the Gaussian's gradient is huge; clipped to norm 1, each zero-
+        // temperature step moves a row by exactly ε, and the descent still ends at the mean.
+        var rng = RNG(seed: 27)
+        var x = Tensor(shape: [1, 2], scalars: [1000, 1000])
+        LangevinSampler(steps: 1, stepSize: .constant(0.5), mode: .proper(temperature: .constant(0)), gradientNormClip: 1)
+            .run(&x, energy: GaussianEnergy(), rng: &rng)
+        let moved = ((x.scalars[0] - 1000) * (x.scalars[0] - 1000) + (x.scalars[1] - 1000) * (x.scalars[1] - 1000)).squareRoot()
+        #expect(abs(moved - 0.5) < 1e-3, "moved \(moved)")
+        var y = Tensor(shape: [1, 2], scalars: [30, 30])
+        LangevinSampler(steps: 4000, stepSize: .constant(0.1), mode: .proper(temperature: .constant(0)), gradientNormClip: 1)
+            .run(&y, energy: GaussianEnergy(), rng: &rng)
+        #expect(abs(y.scalars[0] - 1) < 1e-3 && abs(y.scalars[1] + 2) < 1e-3, "\(y.scalars)")
+    }
+
     @Test func schedules() {
         let s = Schedule.polynomial(start: 1, end: 0.1, power: 2)
         #expect(s.value(at: 0, of: 11) == 1)

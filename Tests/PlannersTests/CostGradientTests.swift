@@ -51,6 +51,20 @@ struct CostGradientTests {
         #expect(cost.cost(late)[0] < cost.cost(early)[0])
     }
 
+    @Test func stepLimitIsZeroWithinReachAndMatchesFiniteDifferences() {
+        let cost = StepLimitCost(reach: 0.05, weight: 1000, coordinates: [0, 1])
+        // Steps of 0.04 per coordinate (and any change of the unlimited third coordinate) are free.
+        let feasible = Tensor(shape: [1, 3, 3], scalars: [0, 0, 0, 0.04, -0.04, 5, 0.08, 0, -5])
+        #expect(cost.cost(feasible)[0] == 0)
+        // A 0.15 jump in x pays 1000 · 0.1².
+        let jump = Tensor(shape: [1, 2, 3], scalars: [0, 0, 0, 0.15, 0, 0])
+        #expect(abs(cost.cost(jump)[0] - 10) < 1e-3)
+        // Weight 10 for the check: with 1000, Float32 rounding of the summed cost swamps the
+        // central differences.
+        let checked = StepLimitCost(reach: 0.05, weight: 10, coordinates: [0, 1])
+        #expect(finiteDifferenceMismatches(checked, plans: randomPlans(chains: 2, horizon: 5, dimension: 3, seed: 9)).isEmpty)
+    }
+
     @Test func smoothness() {
         let cost = SmoothnessCost(velocityWeight: 0.1, accelerationWeight: 0.01)
         #expect(finiteDifferenceMismatches(cost, plans: randomPlans(chains: 2, horizon: 6, dimension: 3, seed: 3)).isEmpty)

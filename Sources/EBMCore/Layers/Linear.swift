@@ -118,8 +118,17 @@ public final class Linear: Layer {
     func inputGradient(rows: Int, _ g: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>,
                        gate: UnsafePointer<Float>?, slope: Float) {
         guard rows > 0 else { return }
-        BLAS.fusedGemm(m: rows, n: inputs, k: outputs, g, rowStride: outputs, columnStride: 1, transposedWeight(), ldb: inputs,
-                       dx, ldc: inputs, leakySlope: gate == nil ? nil : slope, gate: gate, gateStride: inputs)
+        let slope = gate == nil ? nil : slope
+        if inputs <= 8 {
+            // A narrow input (a transition's few features): dot products with W's rows.
+            withEffectiveWeight { w in
+                BLAS.fusedGemmTransposedB(m: rows, n: inputs, k: outputs, g, lda: outputs, w, ldb: outputs, dx, ldc: inputs,
+                                          leakySlope: slope, gate: gate, gateStride: inputs)
+            }
+        } else {
+            BLAS.fusedGemm(m: rows, n: inputs, k: outputs, g, rowStride: outputs, columnStride: 1, transposedWeight(), ldb: inputs,
+                           dx, ldc: inputs, leakySlope: slope, gate: gate, gateStride: inputs)
+        }
     }
 
     private func withEffectiveWeight<R>(_ body: (UnsafePointer<Float>) -> R) -> R {

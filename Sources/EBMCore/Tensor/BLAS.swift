@@ -59,6 +59,21 @@ public enum BLAS {
         ebm_sgemm(m, n, k, a, rowStride, columnStride, b, ldb, c, ldc, accumulate, epilogue)
     }
 
+    /// C = epilogue(A·Bᵀ [+ C]) for row-major A (m×k) and B (n×k): dot products of their
+    /// rows, the faster form when n is a handful of columns. The epilogue is `fusedGemm`'s.
+    @inline(__always)
+    public static func fusedGemmTransposedB(
+        m: Int, n: Int, k: Int,
+        _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+        _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false,
+        bias: UnsafePointer<Float>? = nil, leakySlope: Float? = nil,
+        gate: UnsafePointer<Float>? = nil, gateStride: Int = 0
+    ) {
+        let epilogue = ebm_epilogue(bias: bias, leaky: leakySlope != nil && gate == nil, gate: gate,
+                                    gate_stride: gateStride, slope: leakySlope ?? 1)
+        ebm_sgemm_nt(m, n, k, a, lda, b, ldb, c, ldc, accumulate, epilogue)
+    }
+
     /// Threads the package's own products (`gemm`, `fusedGemm`) use: 1 (the default) or 2,
     /// where products of more than a few MFLOP are split between the calling thread and one
     /// helper — rows of a batch, so chains and samples run on both cores. The result is the
