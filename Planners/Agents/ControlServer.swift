@@ -51,15 +51,8 @@ public struct ControlServer<E: Environment> {
         let obstacles = try (request.obstacles ?? []).map { try Obstacle($0) }
         // Validates lengths, finiteness, workspace and obstacles exactly as an episode start would.
         var env = environment
-        if obstacles.isEmpty {
-            try env.reset(seed: 0, start: try E.vector(request.state, as: .start) as E.State, goal: try E.vector(request.goal, as: .goal) as SIMD2<Double>)
-        } else {
-            guard var course = env as? any ObstacleCourse else {
-                throw EvaluationError("\(E.name) does not take obstacles")
-            }
-            try Self.resetCourse(&course, state: request.state, goal: request.goal, obstacles: obstacles)
-            env = course as! E
-        }
+        try env.reset(seed: 0, start: try E.vector(request.state, as: .start) as E.State,
+                      goal: try E.vector(request.goal, as: .goal) as SIMD2<Double>, obstacles: obstacles)
         let key = request.goal + obstacles.flatMap(Self.numbers)
         if request.reset == true || controller == nil || key != episodeKey {
             controller = try Agents.controller(for: env, obstacles: obstacles, planner: planner, models: models, preset: preset)
@@ -71,11 +64,6 @@ public struct ControlServer<E: Environment> {
             reply["plan"] = (0..<plan.rows).map { plan.row($0).map(Double.init) }
         }
         return String(decoding: try JSONSerialization.data(withJSONObject: reply, options: [.sortedKeys]), as: UTF8.self)
-    }
-
-    private static func resetCourse<C: ObstacleCourse>(_ course: inout C, state: [Double], goal: [Double], obstacles: [Obstacle]) throws {
-        try course.reset(seed: 0, start: try C.vector(state, as: .start), goal: try C.vector(goal, as: .goal) as SIMD2<Double>,
-                         obstacles: obstacles)
     }
 
     private static func numbers(_ o: Obstacle) -> [Double] {

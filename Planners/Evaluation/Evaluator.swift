@@ -39,25 +39,16 @@ public struct Evaluator {
             try environment.reset(seed: episodeSeed)
             return
         }
-        guard var course = environment as? any ObstacleCourse else {
-            throw EvaluationError("\(E.name) episodes cannot carry obstacles")
+        func clear(_ p: SIMD2<Double>) -> Bool {
+            obstacles.allSatisfy { $0.signedDistance(to: p) > Self.clearance }
         }
         var rng = RNG(seed: seed, stream: UInt64(i))
-        try Self.resetAcrossObstacles(&course, obstacles: obstacles, seed: episodeSeed, rng: &rng)
-        environment = course as! E
-    }
-
-    private static func resetAcrossObstacles<C: ObstacleCourse>(_ course: inout C, obstacles: [Obstacle],
-                                                                 seed: UInt64, rng: inout RNG) throws {
-        func clear(_ p: SIMD2<Double>) -> Bool {
-            obstacles.allSatisfy { $0.signedDistance(to: p) > clearance }
-        }
         for _ in 0..<10_000 {
-            let start = course.sampleStart(using: &rng)
-            let goal = course.sampleGoal(using: &rng)
-            let a = course.goalPoint(of: start)
+            let start = environment.sampleStart(using: &rng)
+            let goal = environment.sampleGoal(using: &rng)
+            let a = environment.goalPoint(of: start)
             guard clear(a), clear(goal), obstacles.contains(where: { $0.intersects(segmentFrom: a, to: goal) }) else { continue }
-            try course.reset(seed: seed, start: start, goal: goal, obstacles: obstacles)
+            try environment.reset(seed: episodeSeed, start: start, goal: goal, obstacles: obstacles)
             return
         }
         throw EvaluationError("found no start and goal on opposite sides of the obstacles in 10000 draws")

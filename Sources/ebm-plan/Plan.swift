@@ -62,15 +62,7 @@ struct PlanEpisode: EnvironmentVisitor {
         var env = environment
         let startState: E.State? = try start.map { try E.vector($0, as: .start) }
         let goalPoint: SIMD2<Double>? = try goal.map { try E.vector($0, as: .goal) }
-        if obstacles.isEmpty {
-            try env.reset(seed: seed, start: startState, goal: goalPoint)
-        } else {
-            guard var course = env as? any ObstacleCourse else {
-                throw ValidationError("\(E.name) does not take obstacles")
-            }
-            try Self.reset(&course, seed: seed, start: start, goal: goalPoint, obstacles: obstacles)
-            env = course as! E
-        }
+        try env.reset(seed: seed, start: startState, goal: goalPoint, obstacles: obstacles)
         let initial = env
         let kind = try EnvironmentKind(named: E.name)
         var controller = try Agents.controller(for: env, obstacles: obstacles, planner: planner, models: models,
@@ -89,10 +81,5 @@ struct PlanEpisode: EnvironmentVisitor {
                             E.name, planner.rawValue, modelName, outcome.success ? "reached the goal" : "did not reach the goal",
                             outcome.steps, outcome.finalDistance, outcome.totalReturn, outcome.blockedSteps, meanMs, p95)
         return (report, Scene(geometry: env.geometry, traces: traces))
-    }
-
-    private static func reset<C: ObstacleCourse>(_ course: inout C, seed: UInt64, start: [Double]?, goal: SIMD2<Double>?,
-                                                 obstacles: [Obstacle]) throws {
-        try course.reset(seed: seed, start: try start.map { try C.vector($0, as: .start) }, goal: goal, obstacles: obstacles)
     }
 }
