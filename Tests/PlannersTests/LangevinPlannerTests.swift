@@ -51,15 +51,9 @@ struct LangevinPlannerTests {
         try env.reset(seed: 1, start: [-0.6, -0.5], goal: [0.5, 0.4])
         var controller = MPCController(planner: Self.planner(goal: SIMD2(0.5, 0.4)))
         var rng = RNG(seed: 2)
-        var success = false
-        for _ in 0..<env.timeLimit {
-            let state = Particle.array(env.state).map(Float.init)
-            let result = try env.step(controller.action(for: state, rng: &rng).map(Double.init))
-            if result.info.success { success = true; break }
-            if result.done { break }
-        }
-        #expect(success, "final state \(env.state)")
-        #expect(env.steps < 40, "steps \(env.steps); the straight line needs ≈ 23")
+        let outcome = try EpisodeRunner.run(&env, controller: &controller, rng: &rng)
+        #expect(outcome.success, "final state \(env.state)")
+        #expect(outcome.steps < 40, "steps \(outcome.steps); the straight line needs ≈ 23")
     }
 
     @Test func plansRespectTheEnergyAndTheGoal() {
