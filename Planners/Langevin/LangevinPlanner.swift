@@ -59,7 +59,7 @@ public struct LangevinPlanner: Planner {
                         let source = min(step + max(k, 0), t)
                         x.scalars[o + i] = sampledPlans.scalars[(b * (t + 1) + source) * d + i]
                     } else {
-                        walk[i] += increment * rng.gaussian()
+                        walk[i] += increment * (c.stateScales?[i] ?? 1) * rng.gaussian()
                         x.scalars[o + i] = walk[i]
                     }
                 }
@@ -74,8 +74,13 @@ public struct LangevinPlanner: Planner {
         let shape = PlanShape(chains: c.chains, horizon: t, stateDimension: d)
         var (x, warm) = initialPlans(from: state, executedSteps: executedSteps, rng: &rng)
         let objective = PlanObjective(cost: CompositeCost([model, taskCost]), shape: shape)
+        if let scales = c.stateScales {
+            precondition(scales.count == d, "\(scales.count) state scales for a \(d)-dimensional state")
+        }
+        let metric = c.stateScales.map { scales in (0...t).flatMap { _ in scales.map { $0 * $0 } } }
         let sampler = LangevinSampler(steps: warm ? c.warmIterations : c.iterations, stepSize: c.stepSize,
-                                      mode: .proper(temperature: c.temperature), gradientNormClip: c.gradientClip)
+                                      mode: .proper(temperature: c.temperature), gradientNormClip: c.gradientClip,
+                                      preconditioner: metric)
         let mask = [Bool](repeating: false, count: d) + [Bool](repeating: true, count: t * d)
         var flat = x.reshaped([c.chains, (t + 1) * d])
         sampler.run(&flat, energy: objective, mask: mask, rng: &rng)

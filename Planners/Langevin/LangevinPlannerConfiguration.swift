@@ -19,12 +19,17 @@ public struct LangevinPlannerConfiguration: Codable, Equatable, Sendable {
     /// Langevin temperature per iteration, annealed to 0 so the last iterations descend.
     public var temperature: Schedule
     /// Cold-started chains are random walks from the current state whose last state has
-    /// this standard deviation per coordinate.
+    /// this standard deviation per coordinate (times its state scale).
     public var initialNoise: Float
     /// Fraction of chains, the costliest, restarted from fresh random walks at each warm start.
     public var refreshFraction: Float
     /// How the executed plan is chosen among the chains.
     public var selection: Selection
+    /// Per state coordinate, the scale in which it moves (nil: 1 for all): coordinate i takes
+    /// steps of ε·scale_i² (a diagonal Langevin metric), so one ε suits coordinates of very
+    /// different sizes — a reacher's angles change by hundredths of a radian per control step,
+    /// its speeds by radians per second.
+    public var stateScales: [Float]?
 
     public enum Selection: Codable, Equatable, Sendable {
         /// The lowest-cost chain.
@@ -37,7 +42,7 @@ public struct LangevinPlannerConfiguration: Codable, Equatable, Sendable {
                 stepSize: Schedule = .constant(1e-3),
                 temperature: Schedule = .polynomial(start: 1e-3, end: 0, power: 1),
                 initialNoise: Float = 0.2, refreshFraction: Float = 0.25, selection: Selection = .best,
-                gradientClip: Float? = nil) {
+                gradientClip: Float? = nil, stateScales: [Float]? = nil) {
         self.chains = chains
         self.horizon = horizon
         self.iterations = iterations
@@ -48,6 +53,7 @@ public struct LangevinPlannerConfiguration: Codable, Equatable, Sendable {
         self.refreshFraction = refreshFraction
         self.selection = selection
         self.gradientClip = gradientClip
+        self.stateScales = stateScales
     }
 
     /// The reason these settings cannot run, or nil.
@@ -59,6 +65,7 @@ public struct LangevinPlannerConfiguration: Codable, Equatable, Sendable {
         if !(refreshFraction >= 0 && refreshFraction <= 1) { return "refresh fraction must be in [0, 1]" }
         if let clip = gradientClip, !(clip > 0 && clip.isFinite) { return "gradient clip must be finite and positive" }
         if case let .softmin(t) = selection, !(t > 0) { return "softmin temperature must be positive" }
+        if let scales = stateScales, !scales.allSatisfy({ $0 > 0 && $0.isFinite }) { return "state scales must be finite and positive" }
         return nil
     }
 }

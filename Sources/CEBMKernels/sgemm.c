@@ -25,6 +25,7 @@
 
 static inline float apply_epilogue(float r, long i, long j, const ebm_epilogue *e) {
     if (e->bias) r += e->bias[j];
+    if (e->row_bias) r += e->row_bias[i];
     if (e->leaky && r < 0) r *= e->slope;
     if (e->gate && e->gate[i * e->gate_stride + j] < 0) r *= e->slope;
     return r;
@@ -32,10 +33,18 @@ static inline float apply_epilogue(float r, long i, long j, const ebm_epilogue *
 
 static void blas_sgemm(long m, long n, long k, const float *a, long ars, long acs, const float *b, long ldb,
                        float *c, long ldc, bool accumulate, const ebm_epilogue *e) {
-    // A bias without accumulation is written into C first and BLAS adds the product to it.
-    bool prefilled = e->bias && !accumulate;
-    if (prefilled)
-        for (long i = 0; i < m; i++) memcpy(c + i * ldc, e->bias, sizeof(float) * n);
+    // Biases without accumulation are written into C first and BLAS adds the product to them.
+    bool prefilled = (e->bias || e->row_bias) && !accumulate;
+    if (prefilled) {
+        for (long i = 0; i < m; i++) {
+            float *row = c + i * ldc, shift = e->row_bias ? e->row_bias[i] : 0;
+            if (e->bias) {
+                for (long j = 0; j < n; j++) row[j] = e->bias[j] + shift;
+            } else {
+                for (long j = 0; j < n; j++) row[j] = shift;
+            }
+        }
+    }
     float beta = accumulate || prefilled ? 1 : 0;
     if (k == 0) {
         if (beta == 0) for (long i = 0; i < m; i++) memset(c + i * ldc, 0, sizeof(float) * n);
@@ -55,6 +64,8 @@ static void blas_sgemm(long m, long n, long k, const float *a, long ars, long ac
         float *row = c + i * ldc;
         if (e->bias && !prefilled)
             for (long j = 0; j < n; j++) row[j] += e->bias[j];
+        if (e->row_bias && !prefilled)
+            for (long j = 0; j < n; j++) row[j] += e->row_bias[i];
         if (e->leaky)
             for (long j = 0; j < n; j++) row[j] = row[j] < 0 ? row[j] * slope : row[j];
         if (e->gate) {
@@ -101,6 +112,7 @@ micro(int mr, int nv, long kb, const float *a, long ars, long acs, const float *
             if (load_c) r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(m, cp));
             if (last) {
                 if (e->bias) r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(m, e->bias + j0 + 16 * v));
+                if (e->row_bias) r = _mm512_add_ps(r, _mm512_set1_ps(e->row_bias[i0 + i]));
                 if (e->leaky) r = _mm512_mask_mul_ps(r, _mm512_cmp_ps_mask(r, zero, _CMP_LT_OQ), r, slope);
                 if (e->gate) {
                     __m512 g = _mm512_maskz_loadu_ps(m, e->gate + (i0 + i) * e->gate_stride + j0 + 16 * v);
@@ -344,6 +356,7 @@ static void run_part(long index) {
         part.m = to - from;
         part.a += from * part.ars;
         part.c += from * part.ldc;
+        if (part.epilogue.row_bias) part.epilogue.row_bias += from;
         if (part.epilogue.gate) part.epilogue.gate += from * part.epilogue.gate_stride;
     } else {
         part.n = to - from;

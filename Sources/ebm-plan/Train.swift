@@ -43,20 +43,26 @@ struct Train: ParsableCommand {
     @Option(help: "Write a checkpoint every N steps.")
     var checkpointEvery = 1000
 
-    @Flag(help: "Spectrally normalise the energy's hidden layers.")
-    var spectralNorm = false
+    @Flag(inversion: .prefixedNo, help: "Spectrally normalise the energy's hidden layers (default: on for reacher).")
+    var spectralNorm: Bool?
 
-    @Option(help: "Adam learning rate of the energy.")
-    var learningRate: Float = TransitionTrainingSettings().learningRate
+    @Option(help: "Adam learning rate of the energy (default \(TransitionTrainingSettings().learningRate)).")
+    var learningRate: Float?
 
-    @Option(help: "Langevin iterations per negative batch.")
-    var samplerSteps = TransitionTrainingSettings().samplerSteps
+    @Option(help: "α, the weight of the CD loss's energy-magnitude term (default: 1; reacher 0.01).")
+    var regularization: Float?
 
-    @Option(help: "Langevin step size in delta-feature units.")
-    var samplerStepSize: Float = TransitionTrainingSettings().samplerStepSize
+    @Option(help: "Fraction of fresh negative chains whose s_t is displaced too, 0 to 1 (default: 1; reacher 0).")
+    var freshStateFraction: Float?
 
-    @Option(help: "Langevin temperature of the negatives.")
-    var temperature: Float = TransitionTrainingSettings().samplerTemperature
+    @Option(help: "Langevin iterations per negative batch (default \(TransitionTrainingSettings().samplerSteps)).")
+    var samplerSteps: Int?
+
+    @Option(help: "Langevin step size in delta-feature units (default \(TransitionTrainingSettings().samplerStepSize)).")
+    var samplerStepSize: Float?
+
+    @Option(help: "Langevin temperature of the negatives (default \(TransitionTrainingSettings().samplerTemperature)).")
+    var temperature: Float?
 
     // Checks live here rather than in `validate()`, whose errors ArgumentParser prints together
     // with the usage text: bad values get exactly one line.
@@ -66,7 +72,7 @@ struct Train: ParsableCommand {
         let kind = try EnvironmentKind(named: env)
         guard steps >= 1 else { throw EnvironmentError.invalidCount("--steps", steps) }
         guard checkpointEvery >= 1 else { throw EnvironmentError.invalidCount("--checkpoint-every", checkpointEvery) }
-        guard samplerSteps >= 0 else { throw TrainError("--sampler-steps must be 0 or more, got \(samplerSteps)") }
+        if let samplerSteps, samplerSteps < 0 { throw TrainError("--sampler-steps must be 0 or more, got \(samplerSteps)") }
         let url = URL(fileURLWithPath: out)
         let directory = url.deletingLastPathComponent().path
         guard FileManager.default.isWritableFile(atPath: directory) else {
@@ -87,11 +93,13 @@ struct Train: ParsableCommand {
             throw TrainError("give exactly one of --data FILE and --collect-episodes N")
         }
 
-        var settings = TransitionTrainingSettings()
-        settings.learningRate = learningRate
-        settings.samplerSteps = samplerSteps
-        settings.samplerStepSize = samplerStepSize
-        settings.samplerTemperature = temperature
+        var settings = TransitionTrainingSettings.standard(for: kind)
+        if let learningRate { settings.learningRate = learningRate }
+        if let regularization { settings.regularization = regularization }
+        if let freshStateFraction { settings.freshStateFraction = freshStateFraction }
+        if let samplerSteps { settings.samplerSteps = samplerSteps }
+        if let samplerStepSize { settings.samplerStepSize = samplerStepSize }
+        if let temperature { settings.samplerTemperature = temperature }
         var trainer: TransitionTrainer
         if resume {
             guard FileManager.default.fileExists(atPath: out) else { throw TrainError("cannot resume: \(out) does not exist") }

@@ -171,6 +171,25 @@ struct KernelTests {
         #expect(same)
     }
 
+    /// Conv2D writes a 10×9 output plane (≥ 64 positions) straight into each NCHW image, and
+    /// groups the 5×5 planes of stride 2 several images to a product: both against the naive
+    /// convolution and finite differences.
+    @Test(arguments: [1, 2])
+    func convolutionByImageAndByGroup(stride: Int) {
+        var rng = RNG(seed: 18)
+        let layer = Conv2D(inputChannels: 2, outputChannels: 3, kernel: 3, stride: stride, rng: &rng)
+        layer.bias!.value = randomTensor([3], seed: 19)
+        let x = randomTensor([3, 2, 10, 9], seed: 20)
+        let y = layer.forward(x, labels: nil)
+        let reference = ConvLayerTests.naiveConvolution(x, kernel: layer.weight.value.scalars, bias: layer.bias!.value.scalars,
+                                                        k: 3, stride: stride, outputs: 3)
+        #expect(y.shape == reference.shape)
+        let worst = zip(y.scalars, reference.scalars).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst < 1e-5)
+        let mismatches = GradientCheck().check(layer: layer, input: x)
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+
     @Test func swishMatchesExpf() {
         var inputs = Self.values(1000, seed: 14).map { $0 * 12 }
         inputs += [0, -0.0, 88, -88, 100, -100, 1e-30]

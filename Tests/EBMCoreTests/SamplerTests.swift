@@ -52,6 +52,40 @@ struct SamplerTests {
         #expect(abs(vxy - 0.5) < 0.15, "cov \(vxy)")
     }
 
+    @Test func preconditionerSamplesAnIllConditionedGaussian() {
+        // Independent coordinates with variances 1 and 10⁴ (E = x²/2 + y²/(2·10⁴)). With the
+        // metric M = diag(1, 10⁴) both relax at the same rate; with the identity, 600 steps of
+        // ε = 0.02 leave y's variance near 2εk ≈ 24, far below 10⁴.
+        struct Stretched: Energy {
+            func energiesAndGradient(at x: Tensor) -> (energies: [Float], gradient: Tensor) {
+                var g = x
+                var e = [Float](repeating: 0, count: x.rows)
+                for r in 0..<x.rows {
+                    let a = x.scalars[2 * r], b = x.scalars[2 * r + 1]
+                    e[r] = a * a / 2 + b * b / 2e4
+                    g.scalars[2 * r + 1] = b / 1e4
+                }
+                return (e, g)
+            }
+            func energies(of x: Tensor) -> [Float] { energiesAndGradient(at: x).energies }
+        }
+        func variances(preconditioner: [Float]?) -> (Float, Float) {
+            var rng = RNG(seed: 23)
+            var x = Tensor(zeros: [2000, 2])
+            LangevinSampler(steps: 600, stepSize: .constant(0.02), mode: .proper(temperature: .constant(1)),
+                            preconditioner: preconditioner).run(&x, energy: Stretched(), rng: &rng)
+            var v: (Float, Float) = (0, 0)
+            for r in 0..<x.rows { v.0 += x.scalars[2 * r] * x.scalars[2 * r]; v.1 += x.scalars[2 * r + 1] * x.scalars[2 * r + 1] }
+            return (v.0 / Float(x.rows), v.1 / Float(x.rows))
+        }
+        let tolerance = 4 * (2 / Float(2000)).squareRoot() + 0.02
+        let scaled = variances(preconditioner: [1, 1e4])
+        #expect(abs(scaled.0 - 1) < tolerance, "var x \(scaled.0)")
+        #expect(abs(scaled.1 / 1e4 - 1) < tolerance, "var y \(scaled.1)")
+        let plain = variances(preconditioner: nil)
+        #expect(plain.1 < 100, "without the metric y should still be near its start: var \(plain.1)")
+    }
+
     @Test func temperatureScalesTheVariance() {
         var rng = RNG(seed: 22)
         var x = Tensor(zeros: [2000, 2])

@@ -5,6 +5,8 @@
 typedef struct {
     /// Added to every row (n values), or NULL.
     const float *bias;
+    /// row_bias[i] added to every element of row i (m values), or NULL.
+    const float *row_bias;
     /// Leaky activation of the result: r < 0 ? slope·r : r.
     bool leaky;
     /// Where gate[i·gate_stride + j] < 0 the result is scaled by `slope` (the backward pass of

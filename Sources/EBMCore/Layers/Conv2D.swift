@@ -11,12 +11,15 @@
 /// normalisation the kernel is initialised N(0, 1) as in IGEBM, otherwise Glorot-uniform with
 /// fan_in = k·k·C_in and fan_out = k·k·C_out. The bias starts at zero.
 ///
-/// The whole batch is one GEMM: the input is unfolded (im2col) into columns
-/// `[k·k·C_in, B·H_out·W_out]`, and the output is produced channel-major as
-/// `Wᵀ · columns = [C_out, B·H_out·W_out]`, whose contiguous `H_out·W_out` blocks are then moved
-/// to NCHW (a block copy, not an element transpose). Backward uses the same layout:
-/// ∂columns = W · ∂Y, folded back onto the input (col2im), and ∂W = columns · ∂Yᵀ.
-/// The unfolded input and the other scratch buffers are kept and only grow, so repeated calls
+/// The input is unfolded (im2col) into columns `[k·k·C_in, B·H_out·W_out]`, and the output is
+/// `Wᵀ · columns`, channel-major. The batch goes through in groups of images, each group's
+/// columns unfolded and multiplied while they are still in cache; a group is one image when
+/// an output plane spans a full 64-column panel of the product, and then its channel-major
+/// block *is* the image in NCHW, written in place with the bias added in the product's
+/// epilogue. Smaller planes are grouped up to 64 columns and their blocks copied to NCHW.
+/// Backward goes the same way: ∂columns = W · ∂Y per group, folded back onto the input
+/// (col2im) at once; ∂W = columns · ∂Yᵀ over the whole batch when parameters are asked for.
+/// The unfolded input and the scratch buffers are kept and only grow, so repeated calls
 /// (Langevin steps) allocate nothing but their result tensors.
 public final class Conv2D: Layer {
     public let inputChannels: Int
@@ -35,9 +38,11 @@ public final class Conv2D: Layer {
     private var geometry = Geometry(height: 0, width: 0, kernel: 1, stride: 1)
     /// im2col of the last input; the weight gradient needs it.
     private var columns: [Float] = []
-    /// The channel-major output in forward, the channel-major output gradient in backward.
+    /// The channel-major output gradient of the whole batch (weight gradients only).
     private var channelMajor: [Float] = []
-    private var columnGradient: [Float] = []
+    /// One group's channel-major output, output gradient and column gradient.
+    private let groupOutput = ScratchBuffer()
+    private let groupColumnGradient = ScratchBuffer()
     /// ∂L/∂W̄ before the spectral-norm chain rule.
     private var normalizedKernelGradient: [Float] = []
 
@@ -96,34 +101,40 @@ public final class Conv2D: Layer {
         inputShape = x.shape
         let plane = g.outHeight * g.outWidth
         let n = batch * plane
-        var out = Tensor(zeros: [batch, outputChannels, g.outHeight, g.outWidth])
-        guard n > 0 else { return out }
+        guard n > 0 else { return Tensor(zeros: [batch, outputChannels, g.outHeight, g.outWidth]) }
         Self.reserve(&columns, depth * n)
-        Self.reserve(&channelMajor, outputChannels * n)
         let (k, s, cin, cout, depth) = (kernel, stride, inputChannels, outputChannels, depth)
-        columns.withUnsafeMutableBufferPointer { cols in
-            x.scalars.withUnsafeBufferPointer { xp in
-                g.unfold(xp.baseAddress!, batch: batch, channels: cin, kernel: k, stride: s, into: cols.baseAddress!)
-            }
-            channelMajor.withUnsafeMutableBufferPointer { cm in
-                effectiveWeight.withUnsafeBufferPointer { wp in
-                    BLAS.gemm(transposeA: true, m: cout, n: n, k: depth,
-                              wp.baseAddress!, cols.baseAddress!, cm.baseAddress!)
-                }
-            }
-        }
-        let b = bias?.value.scalars ?? [Float](repeating: 0, count: cout)
-        channelMajor.withUnsafeBufferPointer { cm in
-            out.scalars.withUnsafeMutableBufferPointer { o in
-                for i in 0..<batch {
-                    for c in 0..<cout {
-                        let src = c * n + i * plane, dst = (i * cout + c) * plane, bc = b[c]
-                        for p in 0..<plane { o[dst + p] = cm[src + p] + bc }
+        let group = Self.imagesPerGroup(plane: plane)
+        let inImage = cin * g.height * g.width, outImage = cout * plane
+        let zeros = bias == nil ? [Float](repeating: 0, count: cout) : []
+        return Tensor(shape: [batch, cout, g.outHeight, g.outWidth]) { out in
+            columns.withUnsafeMutableBufferPointer { cols in
+                x.scalars.withUnsafeBufferPointer { xp in
+                    (bias?.value.scalars ?? zeros).withUnsafeBufferPointer { bp in
+                        effectiveWeight.withUnsafeBufferPointer { wp in
+                            for first in Swift.stride(from: 0, to: batch, by: group) {
+                                let images = min(group, batch - first), columns = images * plane
+                                let groupColumns = cols.baseAddress! + first * plane
+                                g.unfold(xp.baseAddress! + first * inImage, batch: images, channels: cin, kernel: k, stride: s,
+                                         into: groupColumns, rowStride: n)
+                                // One image: its channel-major block is its NCHW block.
+                                let target = images == 1 ? out + first * outImage : groupOutput.reserve(cout * columns)
+                                BLAS.fusedGemm(m: cout, n: columns, k: depth, wp.baseAddress!, rowStride: 1, columnStride: cout,
+                                               groupColumns, ldb: n, target, ldc: columns, rowBias: bp.baseAddress!)
+                                if images > 1 {
+                                    for i in 0..<images {
+                                        for c in 0..<cout {
+                                            (out + (first + i) * outImage + c * plane)
+                                                .update(from: target + c * columns + i * plane, count: plane)
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
-        return out
     }
 
     public func backward(_ gradient: Tensor, _ request: GradientRequest) -> Tensor {
@@ -134,34 +145,53 @@ public final class Conv2D: Layer {
         let (k, s, cin, cout, depth) = (kernel, stride, inputChannels, outputChannels, depth)
         precondition(gradient.count == cout * n, "Conv2D gradient has \(gradient.count) scalars, expected \(cout * n)")
         guard n > 0 else { return request.contains(.inputs) ? Tensor(zeros: inputShape) : Tensor(zeros: [0]) }
-        gradient.scalars.withUnsafeBufferPointer { gp in
-            channelMajor.withUnsafeMutableBufferPointer { cm in
-                for i in 0..<batch {
-                    for c in 0..<cout {
-                        let src = (i * cout + c) * plane, dst = c * n + i * plane
-                        for p in 0..<plane { cm[dst + p] = gp[src + p] }
+        if request.contains(.parameters) {
+            Self.reserve(&channelMajor, cout * n)
+            gradient.scalars.withUnsafeBufferPointer { gp in
+                channelMajor.withUnsafeMutableBufferPointer { cm in
+                    for i in 0..<batch {
+                        for c in 0..<cout {
+                            (cm.baseAddress! + c * n + i * plane).update(from: gp.baseAddress! + (i * cout + c) * plane, count: plane)
+                        }
+                    }
+                }
+            }
+            accumulateParameterGradients(n: n)
+        }
+        guard request.contains(.inputs) else { return Tensor(zeros: [0]) }
+        let group = Self.imagesPerGroup(plane: plane)
+        let inImage = cin * g.height * g.width, outImage = cout * plane
+        var dx = Tensor(zeros: inputShape)
+        dx.scalars.withUnsafeMutableBufferPointer { dp in
+            gradient.scalars.withUnsafeBufferPointer { gp in
+                effectiveWeight.withUnsafeBufferPointer { wp in
+                    for first in Swift.stride(from: 0, to: batch, by: group) {
+                        let images = min(group, batch - first), columns = images * plane
+                        // One image: its NCHW gradient block is already channel-major.
+                        var groupGradient = UnsafePointer(gp.baseAddress! + first * outImage)
+                        if images > 1 {
+                            let cm = groupOutput.reserve(cout * columns)
+                            for i in 0..<images {
+                                for c in 0..<cout {
+                                    (cm + c * columns + i * plane).update(from: groupGradient + (i * cout + c) * plane, count: plane)
+                                }
+                            }
+                            groupGradient = UnsafePointer(cm)
+                        }
+                        let dc = groupColumnGradient.reserve(depth * columns)
+                        BLAS.gemm(m: depth, n: columns, k: cout, wp.baseAddress!, groupGradient, dc)
+                        g.fold(dc, batch: images, channels: cin, kernel: k, stride: s, rowStride: columns,
+                               into: dp.baseAddress! + first * inImage)
                     }
                 }
             }
         }
-        if request.contains(.parameters) {
-            accumulateParameterGradients(n: n)
-        }
-        guard request.contains(.inputs) else { return Tensor(zeros: [0]) }
-        Self.reserve(&columnGradient, depth * n)
-        var dx = Tensor(zeros: inputShape)
-        columnGradient.withUnsafeMutableBufferPointer { dc in
-            channelMajor.withUnsafeBufferPointer { cm in
-                effectiveWeight.withUnsafeBufferPointer { wp in
-                    BLAS.gemm(m: depth, n: n, k: cout, wp.baseAddress!, cm.baseAddress!, dc.baseAddress!)
-                }
-            }
-            dx.scalars.withUnsafeMutableBufferPointer { dp in
-                g.fold(dc.baseAddress!, batch: batch, channels: cin, kernel: k, stride: s, into: dp.baseAddress!)
-            }
-        }
         return dx
     }
+
+    /// Images per group: enough for the group's output positions to fill one 64-column panel
+    /// of the product (one image from 8×8 outputs up).
+    private static func imagesPerGroup(plane: Int) -> Int { max(1, 64 / max(plane, 1)) }
 
     /// Bias and kernel gradients from the channel-major output gradient and the kept columns.
     private func accumulateParameterGradients(n: Int) {
@@ -229,12 +259,13 @@ extension Conv2D {
             return (min(lo, hi), hi)
         }
 
-        /// im2col: writes every column row, padding included, so the buffer needs no clearing.
-        /// Loops run per input plane so that its k² taps read it while it is still in cache.
+        /// im2col of `batch` images starting at `x` into the columns starting at `cols`, whose
+        /// rows are `rowStride` apart: writes every column row, padding included, so the buffer
+        /// needs no clearing. Loops run per input plane so that its k² taps read it while it is
+        /// still in cache.
         func unfold(_ x: UnsafePointer<Float>, batch: Int, channels: Int, kernel k: Int, stride s: Int,
-                    into cols: UnsafeMutablePointer<Float>) {
+                    into cols: UnsafeMutablePointer<Float>, rowStride n: Int) {
             let outPlane = outHeight * outWidth
-            let n = batch * outPlane
             let inPlane = height * width
             for c in 0..<channels {
                 for b in 0..<batch {
@@ -281,13 +312,13 @@ extension Conv2D {
             while ox < hi { dst[ox] = src[2 * ox]; ox += 1 }
         }
 
-        /// col2im: adds each column entry back onto the input position it was read from
+        /// col2im of the columns at `cols` (rows `rowStride` apart) for `batch` images starting
+        /// at `dx`: adds each column entry back onto the input position it was read from
         /// (`dx` must start at zero); padding taps are dropped. Like `unfold`, one input plane
         /// at a time, so its k² accumulations hit cache.
         func fold(_ cols: UnsafePointer<Float>, batch: Int, channels: Int, kernel k: Int, stride s: Int,
-                  into dx: UnsafeMutablePointer<Float>) {
+                  rowStride n: Int, into dx: UnsafeMutablePointer<Float>) {
             let outPlane = outHeight * outWidth
-            let n = batch * outPlane
             let inPlane = height * width
             for c in 0..<channels {
                 for b in 0..<batch {

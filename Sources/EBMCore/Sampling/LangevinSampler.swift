@@ -28,13 +28,20 @@ public struct LangevinSampler: Sendable {
     /// an obstacle penalty, then moves a row at most ε·clip per iteration instead of throwing
     /// it far past the minimum, so ε can stay large enough for the soft terms to converge.
     public var gradientNormClip: Float?
+    /// Proper mode only: a constant diagonal metric M, one positive entry per coordinate of a
+    /// row (nil: identity). The update becomes x ← x − εM∇E + √(2εT)·M^½ξ, which keeps the
+    /// stationary density ∝ exp(−E/T) while letting coordinates of very different scales (a
+    /// reacher's angles and speeds) move at rates suited to each.
+    public var preconditioner: [Float]?
 
-    public init(steps: Int, stepSize: Schedule, mode: Mode, gradientNormClip: Float? = nil) {
+    public init(steps: Int, stepSize: Schedule, mode: Mode, gradientNormClip: Float? = nil, preconditioner: [Float]? = nil) {
         precondition(gradientNormClip.map { $0 > 0 } ?? true, "gradient norm clip must be positive")
+        precondition(preconditioner?.allSatisfy { $0 > 0 && $0.isFinite } ?? true, "preconditioner entries must be positive")
         self.steps = steps
         self.stepSize = stepSize
         self.mode = mode
         self.gradientNormClip = gradientNormClip
+        self.preconditioner = preconditioner
     }
 
     /// IGEBM's training sampler: 60 steps of size 10, noise 0.005, gradient clip 0.01, box [0, 1].
@@ -56,6 +63,9 @@ public struct LangevinSampler: Sendable {
     ) {
         let width = x.rowWidth
         if let mask { precondition(mask.count == width, "mask has \(mask.count) flags for rows of \(width)") }
+        if let preconditioner { precondition(preconditioner.count == width, "preconditioner has \(preconditioner.count) entries for rows of \(width)") }
+        let metric = preconditioner ?? [Float](repeating: 1, count: width)
+        let metricRoot = metric.map { $0.squareRoot() }
         // The moving columns of a row, in order: the loops visit exactly the coordinates (and
         // draw noise in exactly the order) of a pass over every element that skips frozen ones.
         let moving = mask.map { $0.indices.filter { mask![$0] } } ?? Array(0..<width)
@@ -79,8 +89,8 @@ public struct LangevinSampler: Sendable {
                                 if norm > clip { scale = clip / norm }
                             }
                             for j in moving {
-                                var step = -eps * scale * gs[row + j]
-                                if noiseScale > 0 { step += noiseScale * rng.gaussian() }
+                                var step = -eps * scale * metric[j] * gs[row + j]
+                                if noiseScale > 0 { step += noiseScale * metricRoot[j] * rng.gaussian() }
                                 xs[row + j] += step
                             }
                         }

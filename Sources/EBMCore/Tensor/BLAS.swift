@@ -36,7 +36,8 @@ public enum BLAS {
     }
 
     /// C = epilogue(A·B [+ C]), with the epilogue applied while the result is in registers:
-    /// `bias` (n values) added to every row, then `leakySlope` as a leaky activation
+    /// `bias` (n values) added to every row and `rowBias` (m values) to every column, then
+    /// `leakySlope` as a leaky activation
     /// (r < 0 ? slope·r : r), then `gate`: where gate[i·gateStride + j] < 0 the result is
     /// scaled by `leakySlope` (the backward pass of a leaky activation whose output is `gate`).
     ///
@@ -51,10 +52,10 @@ public enum BLAS {
         _ a: UnsafePointer<Float>, rowStride: Int, columnStride: Int,
         _ b: UnsafePointer<Float>, ldb: Int,
         _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false,
-        bias: UnsafePointer<Float>? = nil, leakySlope: Float? = nil,
+        bias: UnsafePointer<Float>? = nil, rowBias: UnsafePointer<Float>? = nil, leakySlope: Float? = nil,
         gate: UnsafePointer<Float>? = nil, gateStride: Int = 0
     ) {
-        let epilogue = ebm_epilogue(bias: bias, leaky: leakySlope != nil && gate == nil, gate: gate,
+        let epilogue = ebm_epilogue(bias: bias, row_bias: rowBias, leaky: leakySlope != nil && gate == nil, gate: gate,
                                     gate_stride: gateStride, slope: leakySlope ?? 1)
         ebm_sgemm(m, n, k, a, rowStride, columnStride, b, ldb, c, ldc, accumulate, epilogue)
     }
@@ -69,7 +70,7 @@ public enum BLAS {
         bias: UnsafePointer<Float>? = nil, leakySlope: Float? = nil,
         gate: UnsafePointer<Float>? = nil, gateStride: Int = 0
     ) {
-        let epilogue = ebm_epilogue(bias: bias, leaky: leakySlope != nil && gate == nil, gate: gate,
+        let epilogue = ebm_epilogue(bias: bias, row_bias: nil, leaky: leakySlope != nil && gate == nil, gate: gate,
                                     gate_stride: gateStride, slope: leakySlope ?? 1)
         ebm_sgemm_nt(m, n, k, a, lda, b, ldb, c, ldc, accumulate, epilogue)
     }
@@ -78,7 +79,9 @@ public enum BLAS {
     /// where products of more than a few MFLOP are split between the calling thread and one
     /// helper — rows of a batch, so chains and samples run on both cores. The result is the
     /// same bytes for either count. Leave it at 1 when the caller already runs one network per
-    /// core. Only the package's own kernel (`usesOwnKernel`) splits products.
+    /// core or other processes share the cores: a helper thread that loses its core holds the
+    /// caller up (measured: 1.5–1.9× on two idle cores, 0.5× with a busy neighbour). Only the
+    /// package's own kernel (`usesOwnKernel`) splits products.
     public static var kernelThreads: Int {
         get { Int(ebm_threads()) }
         set { ebm_set_threads(Int32(newValue)) }
