@@ -80,6 +80,20 @@ struct ViewerSessionTests {
         #expect(abs(s.scene.geometry.goal.x - 0.1) < 1e-12)
     }
 
+    @Test func reacherReachesAClickedGoalWithTheDefaultPlanner() throws {
+        // What a person sees after clicking: the arm, driven by the embedded model and the
+        // Langevin preset, brings its fingertip to the clicked point within the episode.
+        var s = try ViewerOptions.parse(["--env", "reacher", "--seed", "1"]).makeSession()
+        for _ in 0..<3 { s.advance() }
+        let target = SIMD2(-0.05, 0.15)
+        s.handle(.click(s.pixelMap.pixel(target)))
+        #expect(s.notice == nil && s.environment.steps == 0 && s.controller.name == "langevin")
+        while !s.done { s.advance() }
+        let tip = s.scene.geometry.agent
+        #expect(s.success, "fingertip \(tip), goal \(target)")
+        #expect(((tip - target) * (tip - target)).sum().squareRoot() < 0.02)
+    }
+
     @Test func chainsDoubleAndHalveWithinTheirRange() throws {
         var s = try session([])
         #expect(s.chains == ViewerSession.defaultChains)
