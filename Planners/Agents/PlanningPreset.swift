@@ -69,23 +69,27 @@ public struct PlanningPreset: Sendable {
             if planner == .mppi { preset.goalWeight = 100 }
         case .reacher:
             preset = PlanningPreset(map: .fingertip(link1: 0.1, link2: 0.11))
-            // Chosen by 20-episode sweeps of the closed loop (distance and control sums apart),
-            // then checked on the 100 evaluation episodes: 95 %, return −4.29.
-            // The fingertip is metres from a 0.2 m goal: w_g 3000 makes its pull comparable to
-            // the energy's (10 left the plans where they started); p = 1 (p = 0 arrives sooner
-            // but doubles the control cost, p = 2 is slower).
-            preset.goalWeight = 3000
-            preset.goalPower = 1
-            // Smoothness on the speeds too: their change is the torque, which the reward charges.
-            preset.velocityWeight = 0.3
-            // Speeds move ≈ 4 rad/s per step against the angles' 0.04 rad: they take Langevin
-            // steps 17.5² times larger, 17.5 = 7 / 0.4 being the ratio of the energy's delta
-            // scales for angles and speeds (the frame training negatives are sampled in; 8 and
-            // 30 measured worse). Softmin over the chains (λ 10) averages the plans' jitter out
-            // of the executed step: control cost per episode 2.01 → 0.92 (100 episodes).
-            preset.langevin = LangevinPlannerConfiguration(chains: 16, horizon: 20, iterations: 80, warmIterations: 20,
-                                                           stepSize: .constant(1e-4), selection: .softmin(temperature: 10),
-                                                           stateScales: [1, 1, 17.5, 17.5])
+            preset.smoothCoordinates = [0, 1]
+            if planner == .langevin {
+                // Chosen by 20-episode sweeps of the closed loop (distance and control sums apart),
+                // then checked on the 100 evaluation episodes: 95 %, return −4.29.
+                // The fingertip is metres from a 0.2 m goal: w_g 3000 makes its pull comparable to
+                // the energy's (10 left the plans where they started); p = 1 (p = 0 arrives sooner
+                // but doubles the control cost, p = 2 is slower).
+                preset.goalWeight = 3000
+                preset.goalPower = 1
+                // Smoothness on the speeds too: their change is the torque, which the reward charges.
+                preset.velocityWeight = 0.3
+                preset.smoothCoordinates = nil
+                // Speeds move ≈ 4 rad/s per step against the angles' 0.04 rad: they take Langevin
+                // steps 17.5² times larger, 17.5 = 7 / 0.4 being the ratio of the energy's delta
+                // scales for angles and speeds (the frame training negatives are sampled in; 8 and
+                // 30 measured worse). Softmin over the chains (λ 10) averages the plans' jitter out
+                // of the executed step: control cost per episode 2.01 → 0.92 (100 episodes).
+                preset.langevin = LangevinPlannerConfiguration(chains: 16, horizon: 20, iterations: 80, warmIterations: 20,
+                                                               stepSize: .constant(1e-4), selection: .softmin(temperature: 10),
+                                                               stateScales: [1, 1, 17.5, 17.5])
+            }
             // Measured with the oracle: 20/20 successes, mean return −3.63 over Reacher-v5 resets.
             preset.cem = CEMPlannerConfiguration(horizon: 12, initialStd: 0.1, minimumStd: 0.01, actionCostWeight: 0.1)
         }
