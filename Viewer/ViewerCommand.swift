@@ -15,7 +15,7 @@ struct ViewerCommand: OneLineErrorCommand {
             The planner (default langevin with the embedded model, or --model FILE) replans every \
             control step; the window shows all its sampled futures coloured by cost (green cheap, \
             red expensive), the chosen plan in bold blue and the executed path in black, and the \
-            title shows step, success, planner, chains and plan time. --planner random drives with \
+            title shows step, success, planner, chains and plan time. --planner random-actions drives with \
             random actions instead. Keys: space pause, R reset, N new random goal, left click set \
             the goal, H heatmap of the model's energy E(s, ·) around the particle, + / - chains, \
             Esc quit. With --screenshot FILE.png the viewer renders --frames frames (one control \

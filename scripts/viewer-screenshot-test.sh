@@ -162,7 +162,7 @@ PY
 
 # Without a display: one clear line on stderr, a non-zero exit and no picture.
 rm -f out/no-display.png
-if env -u DISPLAY -u WAYLAND_DISPLAY "$bin" --env particle --planner random --screenshot out/no-display.png --frames 1 \
+if env -u DISPLAY -u WAYLAND_DISPLAY "$bin" --env particle --planner random-actions --screenshot out/no-display.png --frames 1 \
     > /dev/null 2> out/no-display.err; then
     echo "FAIL no display: ebm-view exited 0" >&2
     exit 1

@@ -9,7 +9,7 @@ public struct RandomController: ViewerController {
         rng = RNG(seed: seed, stream: 2)
     }
 
-    public var name: String { "random" }
+    public var name: String { ViewerOptions.randomActions }
 
     /// Random actions have no memory to forget; the generator keeps running so a reset does
     /// not replay the same actions.

@@ -6,7 +6,7 @@ import EBMRender
 /// Not `Sendable`: a planning controller holds networks, which are classes with per-call
 /// caches; a session and its controller live on the thread that draws them.
 public protocol ViewerController {
-    /// Shown in the window title: the `--planner` name ("langevin", "random").
+    /// Shown in the window title: the `--planner` name ("langevin", "random-actions").
     var name: String { get }
     /// Forgets everything tied to the previous episode or goal (e.g. a warm-start plan).
     mutating func reset()

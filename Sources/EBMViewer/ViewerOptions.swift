@@ -10,7 +10,7 @@ public struct ViewerOptions: ParsableArguments {
     public var env: String = EnvironmentKind.particle.rawValue
 
     @Option(help: """
-        Planner: \(PlannerKind.allCases.map(\.rawValue).joined(separator: ", ")) as in ebm-plan, except \
+        Planner: \(PlannerKind.allCases.map(\.rawValue).joined(separator: ", ")) as in ebm-plan, or \
         '\(ViewerOptions.randomActions)', which drives with uniformly random actions and needs no model.
         """)
     public var planner: String = PlannerKind.langevin.rawValue
@@ -56,7 +56,7 @@ public struct ViewerOptions: ParsableArguments {
     /// Frames rendered for `--screenshot` without `--frames`.
     public static let defaultFrames = 60
     /// The `--planner` value of the model-free random controller.
-    public static let randomActions = "random"
+    public static let randomActions = "random-actions"
 
     /// Frames to render before writing the screenshot, or `nil` for an interactive window.
     public func screenshotFrames() throws -> Int? {
@@ -102,11 +102,11 @@ public struct ViewerOptions: ParsableArguments {
     /// The `--planner` for `environment` with the chain count it starts with.
     private func makeController(for environment: ViewedEnvironment) throws -> (any ViewerController, chains: Int) {
         if planner == Self.randomActions {
-            if model != nil { throw ViewerError("--model needs a planner that uses it; --planner random takes random actions") }
+            if model != nil { throw ViewerError("--model needs a planner that uses it; --planner \(Self.randomActions) takes random actions") }
             return (RandomController(seed: seed), ViewerSession.defaultChains)
         }
         guard let kind = PlannerKind(rawValue: planner) else {
-            throw ViewerError("unknown planner '\(planner)'; expected one of \(PlannerKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ViewerError("unknown planner '\(planner)'; expected one of \((PlannerKind.allCases.map(\.rawValue) + [Self.randomActions]).joined(separator: ", "))")
         }
         let bundle = try model.map { try TransitionModelBundle.load(from: URL(fileURLWithPath: $0), environment: environment.kind) }
             ?? TransitionModelBundle.embedded(for: environment.kind)

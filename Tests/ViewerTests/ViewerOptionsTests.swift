@@ -19,7 +19,7 @@ struct ViewerOptionsTests {
     }
 
     @Test func negativeNumbersAreValuesNotOptions() throws {
-        let s = try session(["--planner", "random", "--env", "particle", "--obstacle", "-0.2,-0.2,0.2,0.2",
+        let s = try session(["--planner", "random-actions", "--env", "particle", "--obstacle", "-0.2,-0.2,0.2,0.2",
                              "--circle", "-0.6,0.5,0.1", "--goal", "-0.7,0.8", "--start", "-0.8,-0.9", "--seed", "3"])
         let geometry = s.scene.geometry
         #expect(geometry.goal == SIMD2(-0.7, 0.8) && geometry.agent == SIMD2(-0.8, -0.9))
@@ -31,22 +31,22 @@ struct ViewerOptionsTests {
     @Test func defaultsAreALangevinPlannerWithTheEmbeddedModelOnAParticleEpisode() throws {
         let defaults = try ViewerOptions.parse([])
         #expect(defaults.env == "particle" && defaults.planner == "langevin" && defaults.model == nil)
-        let s = try session(["--planner", "random"])
+        let s = try session(["--planner", "random-actions"])
         #expect(s.environment.kind == .particle)
-        #expect(s.controller.name == "random" && s.chains == ViewerSession.defaultChains)
+        #expect(s.controller.name == "random-actions" && s.chains == ViewerSession.defaultChains)
         #expect(try ViewerOptions.parse([]).screenshotFrames() == nil)
         #expect(try ViewerOptions.parse(["--screenshot", "a.png"]).screenshotFrames() == ViewerOptions.defaultFrames)
         #expect(try ViewerOptions.parse(["--screenshot", "a.png", "--frames", "5"]).screenshotFrames() == 5)
     }
 
     @Test func sameSeedGivesTheSameEpisode() throws {
-        let random = ["--planner", "random"]
+        let random = ["--planner", "random-actions"]
         #expect(try session(random + ["--seed", "9"]).scene == session(random + ["--seed", "9"]).scene)
         #expect(try session(random + ["--seed", "9"]).scene != session(random + ["--seed", "10"]).scene)
     }
 
     @Test func reacherStartIsAFullState() throws {
-        let s = try session(["--planner", "random", "--env", "reacher", "--start", "0,0,0,0", "--goal", "0,0.15"])
+        let s = try session(["--planner", "random-actions", "--env", "reacher", "--start", "0,0,0,0", "--goal", "0,0.15"])
         let tip = s.scene.geometry.agent
         #expect(s.environment.state == [0, 0, 0, 0] && abs(tip.x - 0.21) < 1e-12 && abs(tip.y) < 1e-12)
     }
@@ -66,7 +66,7 @@ struct ViewerOptionsTests {
         (["--env", "reacher", "--start", "0,0"], "--start '0,0' must be 4 finite numbers"),
         (["--start", "5,5"], "start"),
         (["--planner", "astar"], "unknown planner 'astar'"),
-        (["--planner", "random", "--model", "m.safetensors"], "--model needs a planner that uses it"),
+        (["--planner", "random-actions", "--model", "m.safetensors"], "--model needs a planner that uses it"),
         (["--model", "/nonexistent/m.safetensors"], "m.safetensors"),
         (["--planner", "mppi", "--model", "/nonexistent/m.safetensors"], "m.safetensors"),
     ])

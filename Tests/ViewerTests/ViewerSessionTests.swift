@@ -7,7 +7,7 @@ import Testing
 struct ViewerSessionTests {
     /// A session driven by random actions, which needs no model.
     func session(_ arguments: [String]) throws -> ViewerSession {
-        try ViewerOptions.parse(["--planner", "random"] + arguments).makeSession()
+        try ViewerOptions.parse(["--planner", "random-actions"] + arguments).makeSession()
     }
 
     @Test func randomControllerStepsAndRecordsTheExecutedPath() throws {
@@ -19,7 +19,7 @@ struct ViewerSessionTests {
         #expect(executed.count == 11 && executed.first == start && executed.last == s.scene.geometry.agent)
         // A placeholder controller plans nothing, and the picture must not pretend it did.
         #expect(s.scene.traces.futures.isEmpty && s.scene.traces.plan.isEmpty)
-        #expect(s.title.contains("planner random") && s.title.contains("step 10/100") && !s.title.contains("plan "))
+        #expect(s.title.contains("planner random-actions") && s.title.contains("step 10/100") && !s.title.contains("plan "))
     }
 
     @Test func pauseStopsStepping() throws {
@@ -144,7 +144,7 @@ struct ViewerSessionTests {
         let s = try session(["--env", "reacher", "--goal", "0.1,0.05"])
         let report = ScreenshotReport(session: s, image: PNGImage(width: 3, height: 2), file: "out/r.png")
         #expect(report.goal == [0.1, 0.05] && report.joints.count == 2 && report.region == [-0.27, -0.27, 0.27, 0.27])
-        #expect(report.width == 3 && report.height == 2 && report.planner == "random" && report.futures == 0)
+        #expect(report.width == 3 && report.height == 2 && report.planner == "random-actions" && report.futures == 0)
         #expect(report.start == report.agent && report.planMilliseconds == nil)
         #expect(report.json.hasPrefix("{\"agent\":") && !report.json.contains("\n"))
     }
