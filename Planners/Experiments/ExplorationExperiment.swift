@@ -15,7 +15,11 @@ public struct ExplorationExperiment: Sendable {
     /// Budget points at which coverage is recorded: budget·k/points for k = 1…points.
     public var points: Int
     public var seeds: [UInt64]
-    public var segment = 100
+    /// Steps between returns to the standard start: the maze's time limit. Measured (maze,
+    /// 3000 steps, seeds 0–2): with 100 the planner's coverage stops at 93 cells, with 300 at
+    /// 144 (random: 40 / 62) — the planner gets stuck at walls between the start and the
+    /// least-visited cells, the known weakness of the maze model.
+    public var segment = 300
     public var patience = 40
     public var gridCells = 20
 

@@ -114,7 +114,7 @@ extension Experiment {
             discussion: """
             Coverage = occupied cells of a fixed 20 × 20 grid. The planner-driven collector plans \
             with the embedded model towards the least-visited free cell; the random one draws \
-            uniform actions; both return to the standard start every 100 steps. One line per \
+            uniform actions; both return to the standard start every 300 steps (the maze's time limit). One line per \
             collector, seed and budget point, then the summary (mean occupied cells per point, \
             planner_ahead). Full: 3000 steps, 6 points, seeds s, s+1, s+2; --quick: 300 steps, \
             3 points, seed s.
