@@ -61,6 +61,16 @@ public struct ReplayBuffer: Sendable {
     /// Row `i` of the buffer.
     public func row(_ i: Int) -> ArraySlice<Float> { rows[i * rowWidth..<(i + 1) * rowWidth] }
 
+    /// `k` rows drawn uniformly with replacement (replayed data next to fresh data); empty
+    /// when the buffer is.
+    public func sample(_ k: Int, rng: inout RNG) -> Tensor {
+        guard count > 0 else { return Tensor(zeros: [0, rowWidth]) }
+        var out = [Float]()
+        out.reserveCapacity(k * rowWidth)
+        for _ in 0..<k { out.append(contentsOf: row(rng.index(below: count))) }
+        return Tensor(shape: [k, rowWidth], scalars: out)
+    }
+
     /// Chain starts for a batch: each row of `fresh` is replaced, with probability `fraction`,
     /// by a uniformly drawn buffered row (and its stored label, when labels are stored).
     /// Returns the mixed batch, its labels and how many rows came from the buffer.

@@ -65,12 +65,20 @@ public struct ContrastiveDivergence {
     }
 
     /// Negatives from the chain starts `fresh`: mixed with the replay buffer, refined by the
-    /// sampler (no refinement when it has 0 steps), added to the buffer.
+    /// sampler (no refinement when it has 0 steps), added to the buffer. Without refinement a
+    /// replayed row is unchanged, so only the fresh rows go back: re-adding the others would
+    /// only duplicate stale samples until they crowd out new ones.
     private mutating func negatives(from fresh: Tensor, labels: Tensor?, rng: inout RNG) -> (x: Tensor, labels: Tensor?, replayed: Int) {
         var (x, negativeLabels, replayed) = replay?.mix(fresh: fresh, labels: labels, fraction: replayFraction, rng: &rng)
             ?? (fresh, labels, 0)
         sampler.run(&x, energy: network.conditioned(on: negativeLabels), mask: mask, rng: &rng)
-        replay?.add(x, labels: negativeLabels, rng: &rng)
+        if sampler.steps > 0 || replayed == 0 {
+            replay?.add(x, labels: negativeLabels, rng: &rng)
+        } else {
+            let w = x.rowWidth
+            let kept = (0..<x.rows).filter { x.scalars[($0 * w)..<(($0 + 1) * w)] == fresh.scalars[($0 * w)..<(($0 + 1) * w)] }
+            replay?.add(x.gatherRows(kept), labels: negativeLabels?.gatherRows(kept), rng: &rng)
+        }
         return (x, negativeLabels, replayed)
     }
 
