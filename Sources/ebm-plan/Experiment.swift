@@ -14,7 +14,7 @@ struct Experiment: ParsableCommand {
         <out>/<name>.svg and <out>/<name>.png, and prints its summary line. --quick runs a \
         small version for CI.
         """,
-        subcommands: [Diversity.self, Obstacles.self, Exploration.self])
+        subcommands: [Diversity.self, Obstacles.self, Exploration.self, Online.self])
 }
 
 /// Options every experiment shares.
@@ -156,6 +156,89 @@ extension Experiment {
             try output.write(lines: try points.map(ExperimentOutput.line) + [line], chart: chart)
             print(line)
         }
+    }
+}
+
+extension Experiment {
+    struct Online: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Online learning from scratch: success rate against environment steps, EBM vs FF.",
+            discussion: """
+            Both methods start untrained and learn from the data they collect themselves: N \
+            parallel environments, each round one planned step in each, one optimiser step \
+            (EBM: contrastive divergence with the executed plans' transitions as negatives, \
+            Langevin planning with adaptive iterations; FF: MSE dynamics, CEM planning). At step \
+            0 and each budget point the current model is evaluated on one fixed set of episodes. \
+            One line per method, seed and point, then the summary (mean, min, max over seeds). \
+            The particle's planner has no step-limit hinge here (it would hand the planner the \
+            true reach). Full: particle 4000 steps, 4 points, 3 seeds, 20 evaluation episodes; \
+            --quick: particle, 160 steps, 2 points, 1 seed, 4 episodes.
+            """)
+
+        @OptionGroup var options: ExperimentOptions
+
+        @Option(help: "Environment: particle or maze.")
+        var env = "particle"
+
+        @Option(help: "Seeds s, s+1, … (default 3, --quick 1).")
+        var seeds: Int?
+
+        @Option(help: "Environment steps per method and seed, over all environments (default 4000, --quick 160).")
+        var budget: Int?
+
+        @Option(help: "Evaluations after step 0 (default 4, --quick 2).")
+        var points: Int?
+
+        @Option(help: "Evaluation episodes per point (default 20, --quick 4).")
+        var episodes: Int?
+
+        @Option(help: "Parallel environments.")
+        var environments = OnlineTrainingSettings().environments
+
+        func run() throws {
+            BLAS.setThreads(1)
+            guard let kind = EnvironmentKind(rawValue: env), kind != .reacher else {
+                throw ValidationError("--env '\(env)' must be particle or maze")
+            }
+            let quick = options.quick
+            let (seedCount, budget, points, episodes) = (seeds ?? (quick ? 1 : 3), budget ?? (quick ? 160 : 4000),
+                                                         points ?? (quick ? 2 : 4), episodes ?? (quick ? 4 : 20))
+            for (name, value) in [("--seeds", seedCount), ("--points", points), ("--episodes", episodes), ("--environments", environments)]
+            where value < 1 {
+                throw ValidationError("\(name) must be at least 1, got \(value)")
+            }
+            guard budget >= points * environments else {
+                throw ValidationError("--budget \(budget) must allow one round of \(environments) steps per point")
+            }
+            let output = try options.output("online")
+            var experiment = OnlineExperiment(budget: budget, points: points,
+                                              seeds: (0..<UInt64(seedCount)).map { options.seed + $0 }, evaluationEpisodes: episodes)
+            experiment.settings.environments = environments
+            var bar = ProgressBar(total: budget * seedCount * experiment.methods.count, label: "online \(env)")
+            let (results, summary) = try kind.accept(OnlineRun(experiment: experiment) { bar.update($0) })
+            bar.finish()
+            let line = try ExperimentOutput.line(summary)
+            let colors: [OnlineMethod: RGBA] = [.ebm: RGBA(30, 110, 220), .ff: RGBA(235, 110, 20)]
+            let series = summary.curves.map { curve in
+                LineChart.Series(name: curve.method.rawValue, color: colors[curve.method]!,
+                                 points: zip(summary.steps, curve.mean).map { SIMD2(Double($0), $1) },
+                                 spread: zip(curve.min, curve.max).map { $0...$1 })
+            }
+            let chart = LineChart(title: "\(env): success rate from scratch (\(summary.seeds.count) seeds, \(episodes) episodes)",
+                                  xLabel: "environment steps", yLabel: "success rate", series: series, yRange: 0...1)
+            try output.write(lines: try results.map(ExperimentOutput.line) + [line], chart: chart)
+            print(line)
+        }
+    }
+}
+
+/// The online experiment in a concrete environment type.
+struct OnlineRun: EnvironmentVisitor {
+    var experiment: OnlineExperiment
+    var progress: (Int) -> Void
+
+    func visit<E: Environment>(_ environment: E) throws -> (points: [OnlineExperiment.Point], summary: OnlineExperiment.Summary) {
+        try experiment.run(environment: environment, progress: progress)
     }
 }
 
