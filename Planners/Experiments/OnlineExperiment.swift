@@ -17,6 +17,10 @@ public struct OnlineExperiment: Sendable {
     public var methods: [OnlineMethod] = OnlineMethod.allCases
     public var evaluationEpisodes: Int
     public var evaluationSeed: UInt64 = 1_000_000
+    /// Obstacles of the evaluation episodes only (training never sees one; the planners get
+    /// them as cost): whether the learnt model plans feasible steps around them, where
+    /// free-space goals can be reached by steering straight at the goal without any model.
+    public var evaluationObstacles: [Obstacle] = []
     public var settings = OnlineTrainingSettings()
 
     public init(budget: Int, points: Int, seeds: [UInt64], evaluationEpisodes: Int) {
@@ -65,6 +69,8 @@ public struct OnlineExperiment: Sendable {
         public var environments: Int
         public var seeds: [UInt64]
         public var evaluationEpisodes: Int
+        /// Unseen obstacles in the evaluation episodes.
+        public var evaluationObstacles: Int
         public var steps: [Int]
         public var curves: [Curve]
         /// Mean EBM success rate ≥ the FF baseline's at the last budget point.
@@ -72,7 +78,8 @@ public struct OnlineExperiment: Sendable {
 
         enum CodingKeys: String, CodingKey {
             case experiment, env, start, budget, environments, seeds, steps, curves
-            case evaluationEpisodes = "evaluation_episodes", ebmAtLeastFF = "ebm_at_least_ff"
+            case evaluationEpisodes = "evaluation_episodes", evaluationObstacles = "evaluation_obstacles"
+            case ebmAtLeastFF = "ebm_at_least_ff"
         }
     }
 
@@ -110,7 +117,7 @@ public struct OnlineExperiment: Sendable {
         let ebm = curves.first { $0.method == .ebm }, ff = curves.first { $0.method == .ff }
         let ahead = ebm.flatMap { e in ff.map { e.mean.last! >= $0.mean.last! } }
         return (all, Summary(env: E.name, budget: budget, environments: settings.environments, seeds: seeds,
-                             evaluationEpisodes: evaluationEpisodes, steps: steps, curves: curves, ebmAtLeastFF: ahead))
+                             evaluationEpisodes: evaluationEpisodes, evaluationObstacles: evaluationObstacles.count, steps: steps, curves: curves, ebmAtLeastFF: ahead))
     }
 
     /// The trainer's current model on the fixed evaluation episodes, in two shards on two
@@ -118,16 +125,17 @@ public struct OnlineExperiment: Sendable {
     func evaluate<E: Environment>(_ trainer: OnlineTrainer<E>, in environment: E, seed: UInt64) throws -> Point {
         let shards = min(2, evaluationEpisodes)
         var results = [Result<[EpisodeRecord], Error>?](repeating: nil, count: shards)
-        let (method, preset, models, episodes, evaluationSeed) = (trainer.method, trainer.preset, trainer.agentModels,
-                                                                  evaluationEpisodes, evaluationSeed)
+        let (method, preset, models, episodes, evaluationSeed, obstacles) = (trainer.method, trainer.preset, trainer.agentModels,
+                                                                             evaluationEpisodes, evaluationSeed, evaluationObstacles)
         results.withUnsafeMutableBufferPointer { out in
             DispatchQueue.concurrentPerform(iterations: shards) { shard in
                 let copy = AgentModels(energy: models.energy?.copy(), inverseDynamics: models.inverseDynamics?.copy(),
                                        forwardDynamics: models.forwardDynamics?.copy())
-                let evaluator = Evaluator(episodes: episodes, seed: evaluationSeed, shardIndex: shard, shardCount: shards)
+                let evaluator = Evaluator(episodes: episodes, seed: evaluationSeed, obstacles: obstacles,
+                                          shardIndex: shard, shardCount: shards)
                 out[shard] = Result {
                     try evaluator.run(environment: environment, planner: method.planner.rawValue, model: "online") { env in
-                        try Agents.controller(for: env, obstacles: [], planner: method.planner, models: copy, preset: preset)
+                        try Agents.controller(for: env, obstacles: obstacles, planner: method.planner, models: copy, preset: preset)
                     }
                 }
             }

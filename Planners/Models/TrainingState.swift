@@ -32,24 +32,19 @@ extension TransitionModelBundle {
         info["\(key)_seen"] = "\(replay.seen)"
     }
 
-    /// The FIFO buffer `storeReplay` stored, refilled so that its slots and its next write
-    /// position equal the saved buffer's: slot i holds saved row i and the next write goes to
-    /// slot seen % capacity.
+    /// The FIFO buffer `storeReplay` stored, with the saved buffer's slots, counts and next
+    /// write position.
     func restoredReplay(_ key: String, capacity: Int, rowWidth: Int) throws -> ReplayBuffer {
         guard let seenText = info["\(key)_seen"], let seen = Int(seenText), seen >= 0 else {
             throw TransitionModelError("the model has no training state to resume from (it was saved without one)")
         }
-        var replay = ReplayBuffer(capacity: capacity, rowWidth: rowWidth, policy: .fifo)
         guard let rows = trainingState[key] else {
             guard seen == 0 else { throw TransitionModelError("the model's training state lacks its \(key) buffer") }
-            return replay
+            return ReplayBuffer(capacity: capacity, rowWidth: rowWidth, policy: .fifo)
         }
         guard rows.rowWidth == rowWidth, rows.rows <= capacity, rows.rows == min(seen, capacity) else {
             throw TransitionModelError("the model's \(key) buffer (\(rows.shape)) does not fit a capacity of \(capacity) rows of \(rowWidth)")
         }
-        var rng = RNG(seed: 0)
-        replay.add(rows, rng: &rng)
-        if rows.rows == capacity { replay.add(rows.rows(0..<(seen % capacity)), rng: &rng) }
-        return replay
+        return ReplayBuffer(capacity: capacity, restoringFIFO: rows, seen: seen)
     }
 }

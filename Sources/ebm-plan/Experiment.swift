@@ -171,8 +171,11 @@ extension Experiment {
             0 and each budget point the current model is evaluated on one fixed set of episodes. \
             One line per method, seed and point, then the summary (mean, min, max over seeds). \
             The particle's planner has no step-limit hinge here (it would hand the planner the \
-            true reach). Full: particle 4000 steps, 4 points, 3 seeds, 20 evaluation episodes; \
-            --quick: particle, 160 steps, 2 points, 1 seed, 4 episodes.
+            true reach). In free space the particle is reached by steering straight at the goal, \
+            which the analytic inverse does without any model; --obstacle evaluates with an \
+            unseen obstacle between start and goal instead, where only plans of feasible steps \
+            get round. Full: 2000 steps, 4 points, 3 seeds, 20 evaluation episodes; --quick: \
+            160 steps, 2 points, 1 seed, 4 episodes.
             """)
 
         @OptionGroup var options: ExperimentOptions
@@ -183,7 +186,7 @@ extension Experiment {
         @Option(help: "Seeds s, s+1, … (default 3, --quick 1).")
         var seeds: Int?
 
-        @Option(help: "Environment steps per method and seed, over all environments (default 4000, --quick 160).")
+        @Option(help: "Environment steps per method and seed, over all environments (default 2000, --quick 160).")
         var budget: Int?
 
         @Option(help: "Evaluations after step 0 (default 4, --quick 2).")
@@ -195,13 +198,16 @@ extension Experiment {
         @Option(help: "Parallel environments.")
         var environments = OnlineTrainingSettings().environments
 
+        @Flag(help: "Evaluate with the unseen obstacle [-0.2, 0.2]² between start and goal (training stays obstacle-free).")
+        var obstacle = false
+
         func run() throws {
             BLAS.setThreads(1)
             guard let kind = EnvironmentKind(rawValue: env), kind != .reacher else {
                 throw ValidationError("--env '\(env)' must be particle or maze")
             }
             let quick = options.quick
-            let (seedCount, budget, points, episodes) = (seeds ?? (quick ? 1 : 3), budget ?? (quick ? 160 : 4000),
+            let (seedCount, budget, points, episodes) = (seeds ?? (quick ? 1 : 3), budget ?? (quick ? 160 : 2000),
                                                          points ?? (quick ? 2 : 4), episodes ?? (quick ? 4 : 20))
             for (name, value) in [("--seeds", seedCount), ("--points", points), ("--episodes", episodes), ("--environments", environments)]
             where value < 1 {
@@ -214,6 +220,7 @@ extension Experiment {
             var experiment = OnlineExperiment(budget: budget, points: points,
                                               seeds: (0..<UInt64(seedCount)).map { options.seed + $0 }, evaluationEpisodes: episodes)
             experiment.settings.environments = environments
+            if obstacle { experiment.evaluationObstacles = ObstacleExperiment(episodes: 1, seed: 0).obstacles }
             var bar = ProgressBar(total: budget * seedCount * experiment.methods.count, label: "online \(env)")
             let (results, summary) = try kind.accept(OnlineRun(experiment: experiment) { bar.update($0) })
             bar.finish()
@@ -224,7 +231,7 @@ extension Experiment {
                                  points: zip(summary.steps, curve.mean).map { SIMD2(Double($0), $1) },
                                  spread: zip(curve.min, curve.max).map { $0...$1 })
             }
-            let chart = LineChart(title: "\(env): success rate from scratch (\(summary.seeds.count) seeds, \(episodes) episodes)",
+            let chart = LineChart(title: "\(env)\(obstacle ? " + unseen obstacle" : ""): success rate from scratch (\(summary.seeds.count) seeds, \(episodes) episodes)",
                                   xLabel: "environment steps", yLabel: "success rate", series: series, yRange: 0...1)
             try output.write(lines: try results.map(ExperimentOutput.line) + [line], chart: chart)
             print(line)

@@ -60,10 +60,39 @@ struct ExperimentCommandTests {
         #expect(files("exploration", in: dir).allSatisfy { $0 != nil })
     }
 
+    // Both methods start untrained; the FF baseline must learn from its own data within the
+    // quick budget and the EBM must not get worse. Timings are not written, so a rerun is
+    // byte-identical.
+    @Test func onlineLearningCurvesRiseAndRepeat() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try run("ebm-plan", ["experiment", "online", "--quick", "--out", dir.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try #require(try objects(result.stdout).last)
+        let curves = try #require(summary["curves"] as? [[String: Any]])
+        let means = Dictionary(uniqueKeysWithValues: curves.compactMap { c -> (String, [Double])? in
+            guard let method = c["method"] as? String, let mean = c["mean"] as? [Double] else { return nil }
+            return (method, mean)
+        })
+        let ebm = try #require(means["ebm"]), ff = try #require(means["ff"])
+        #expect(ebm.count == 3 && ff.count == 3)
+        #expect(ebm.last! >= ebm.first!, "\(result.stdout)")
+        #expect(ff.last! > ff.first!, "\(result.stdout)")
+        #expect(summary["ebm_at_least_ff"] as? Bool == true, "\(result.stdout)")
+        #expect(summary["start"] as? String == "untrained")
+        let first = files("online", in: dir)
+        #expect(first.allSatisfy { $0 != nil })
+        let again = try run("ebm-plan", ["experiment", "online", "--quick", "--out", dir.path])
+        #expect(again.status == 0)
+        #expect(files("online", in: dir) == first, "same seed, same bytes")
+    }
+
     @Test(arguments: [
         ["experiment", "obstacles", "--episodes", "0"],
         ["experiment", "exploration", "--env", "reacher", "--quick"],
         ["experiment", "diversity", "--out", "/proc/ebm-nowhere"],
+        ["experiment", "online", "--env", "reacher", "--quick"],
+        ["experiment", "online", "--budget", "3"],
         ["experiment", "nonsense"],
     ])
     func badInputIsOneLine(arguments: [String]) throws {
