@@ -154,9 +154,9 @@ public struct OnlineTrainer<E: Environment> {
         let batch = Tensor.concatenatingRows([fresh, positives.sample(max(settings.positiveBatch - steps.count, 0), rng: &rng)])
         positives.add(fresh, rng: &rng)
         let d = steps[0].state.count
-        let rows = batch.scalars.count / positives.rowWidth
-        let pairs = Tensor(shape: [rows, 2 * d], scalars: (0..<rows).flatMap { batch.row($0).prefix(2 * d) })
-        let actions = Tensor(shape: [rows, positives.rowWidth - 2 * d], scalars: (0..<rows).flatMap { batch.row($0).dropFirst(2 * d) })
+        let pairs = Tensor(shape: [batch.rows, 2 * d], scalars: (0..<batch.rows).flatMap { batch.row($0).prefix(2 * d) })
+        let actions = Tensor(shape: [batch.rows, positives.rowWidth - 2 * d],
+                             scalars: (0..<batch.rows).flatMap { batch.row($0).dropFirst(2 * d) })
         let planned = Tensor(shape: [steps.count, 2 * d], scalars: steps.flatMap { $0.state + $0.planned })
         let stats = try learner.learn(OnlineBatch(positives: pairs, actions: actions, planned: planned), rng: &rng)
         for worker in workers { worker.replica.assignParameters(from: learner.network) }
