@@ -55,11 +55,12 @@ public struct Evaluator {
     }
 
     /// Runs this shard's episodes; `makeController` builds a fresh controller for an episode's
-    /// environment (its task cost needs the goal and obstacles), `progress` sees each record.
+    /// environment (its task cost needs the goal and obstacles), `progress` sees each record
+    /// with the episode's outcome (its path, for pictures).
     public func run<E: Environment, C: Controller>(
         environment: E, planner: String, model: String,
         makeController: (E) throws -> C,
-        progress: (EpisodeRecord) -> Void = { _ in }
+        progress: (EpisodeRecord, EpisodeOutcome) -> Void = { _, _ in }
     ) throws -> [EpisodeRecord] {
         var records: [EpisodeRecord] = []
         for i in episodeIndices {
@@ -70,7 +71,7 @@ public struct Evaluator {
             let outcome = try EpisodeRunner.run(&env, controller: &controller, rng: &rng)
             let record = EpisodeRecord(env: E.name, planner: planner, model: model, seed: seed, episode: i, outcome: outcome)
             records.append(record)
-            progress(record)
+            progress(record, outcome)
         }
         return records
     }

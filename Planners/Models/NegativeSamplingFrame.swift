@@ -46,4 +46,24 @@ struct NegativeSamplingFrame {
         for i in out.scalars.indices { out.scalars[i] *= multipliers[i % d] }
         return out
     }
+
+    /// A network in frame coordinates holding `energy`'s weights: what the contrastive trainer
+    /// samples and updates (its weights copy back to `energy` unchanged).
+    func samplingNetwork(copying energy: Network) -> Network {
+        let network = Network(energyConfig, seed: 0)
+        network.assignParameters(from: energy)
+        return network
+    }
+
+    /// Proper Langevin in frame coordinates, with the step and temperature given in
+    /// delta-feature units as the training settings state them.
+    func sampler(steps: Int, stepSize: Float, temperature: Float) -> LangevinSampler {
+        LangevinSampler(steps: steps, stepSize: .constant(stepSize / (unit * unit)),
+                        mode: .proper(temperature: .constant(temperature)))
+    }
+
+    /// The mask of conditional sampling: s_t stays, s_t+1 moves.
+    var conditionalMask: [Bool] {
+        [Bool](repeating: false, count: multipliers.count) + [Bool](repeating: true, count: multipliers.count)
+    }
 }

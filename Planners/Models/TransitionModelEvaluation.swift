@@ -52,17 +52,23 @@ public enum TransitionModelEvaluation {
 
     /// Rows [s_t, a_t] and targets s_t+1 − s_t of the forward model.
     static func forwardExamples(_ data: TransitionData) -> (inputs: Tensor, targets: Tensor) {
-        let (d, a) = (data.stateDimension, data.actionDimension)
+        forwardExamples(pairs: data.pairs, actions: data.actions)
+    }
+
+    /// Rows [s_t, a_t] and targets s_t+1 − s_t for transitions `pairs` ([s_t, s_t+1] rows)
+    /// taken with `actions`.
+    static func forwardExamples(pairs: Tensor, actions: Tensor) -> (inputs: Tensor, targets: Tensor) {
+        let (n, d, a) = (pairs.rows, pairs.rowWidth / 2, actions.rowWidth)
         var inputs = [Float](), targets = [Float]()
-        inputs.reserveCapacity(data.count * (d + a))
-        targets.reserveCapacity(data.count * d)
-        for r in 0..<data.count {
-            let pair = data.pairs.scalars[(r * 2 * d)..<((r + 1) * 2 * d)]
+        inputs.reserveCapacity(n * (d + a))
+        targets.reserveCapacity(n * d)
+        for r in 0..<n {
+            let pair = pairs.scalars[(r * 2 * d)..<((r + 1) * 2 * d)]
             inputs.append(contentsOf: pair.prefix(d))
-            inputs.append(contentsOf: data.actions.scalars[(r * a)..<((r + 1) * a)])
+            inputs.append(contentsOf: actions.scalars[(r * a)..<((r + 1) * a)])
             for i in 0..<d { targets.append(pair[pair.startIndex + d + i] - pair[pair.startIndex + i]) }
         }
-        return (Tensor(shape: [data.count, d + a], scalars: inputs), Tensor(shape: [data.count, d], scalars: targets))
+        return (Tensor(shape: [n, d + a], scalars: inputs), Tensor(shape: [n, d], scalars: targets))
     }
 
     /// Per-output loss weights deltaScale²/D: the forward model's squared error in

@@ -128,19 +128,16 @@ public struct TransitionTrainer {
         positives = frame.framed(training.pairs)
         forwardExamples = TransitionModelEvaluation.forwardExamples(training)
 
-        let sampling = Network(frame.energyConfig, seed: 0)
-        for (mine, theirs) in zip(sampling.parameters, bundle.energy.parameters) { mine.value = theirs.value }
-        sampling.parametersDidChange()
         let d = configuration.stateDimension
         let stateFraction = settings.freshStateFraction
         let (low, high) = (settings.freshRadius.lowerBound / frame.unit, settings.freshRadius.upperBound / frame.unit)
-        let sampler = LangevinSampler(
-            steps: settings.samplerSteps, stepSize: .constant(settings.samplerStepSize / (frame.unit * frame.unit)),
-            mode: .proper(temperature: .constant(settings.samplerTemperature)))
         contrastive = ContrastiveDivergence(
-            network: sampling, optimizer: Adam(learningRate: settings.learningRate, beta1: 0, beta2: 0.999),
-            sampler: sampler, replay: ReplayBuffer(capacity: settings.replayCapacity, rowWidth: 2 * d, policy: .fifo),
-            mask: [Bool](repeating: false, count: d) + [Bool](repeating: true, count: d),
+            network: frame.samplingNetwork(copying: bundle.energy),
+            optimizer: Adam(learningRate: settings.learningRate, beta1: 0, beta2: 0.999),
+            sampler: frame.sampler(steps: settings.samplerSteps, stepSize: settings.samplerStepSize,
+                                   temperature: settings.samplerTemperature),
+            replay: ReplayBuffer(capacity: settings.replayCapacity, rowWidth: 2 * d, policy: .fifo),
+            mask: frame.conditionalMask,
             freshNegatives: { positives, rng in
                 var x = positives
                 for r in 0..<x.rows {
@@ -242,73 +239,36 @@ public struct TransitionTrainer {
     /// The current models with everything `init(resuming:)` needs.
     public func bundle() -> TransitionModelBundle {
         let energy = Network(configuration.energy, seed: 0)
-        for (mine, theirs) in zip(energy.parameters, contrastive.network.parameters) { mine.value = theirs.value }
-        energy.parametersDidChange()
+        energy.assignParameters(from: contrastive.network)
         var bundle = TransitionModelBundle(configuration: configuration, energy: energy,
                                            inverseDynamics: inverse?.network, forwardDynamics: forward.network)
-        var state: [String: Tensor] = [:]
-        func save(_ optimizer: Adam, of network: Network, as prefix: String) {
-            let trainable = network.namedParameters.filter(\.parameter.isTrainable)
-            let moments = optimizer.state(names: trainable.map(\.name), shapes: trainable.map(\.parameter.value.shape))
-            for (key, t) in moments { state["\(prefix).\(key)"] = t }
-        }
-        save(contrastive.optimizer, of: contrastive.network, as: "energy")
-        if let inverse { save(inverse.optimizer, of: inverse.network, as: "inverse") }
-        save(forward.optimizer, of: forward.network, as: "forward")
-        if let replay = contrastive.replay, replay.count > 0 {
-            state["replay"] = Tensor(shape: [replay.count, replay.rowWidth], scalars: (0..<replay.count).flatMap { replay.row($0) })
-        }
-        bundle.trainingState = state
-        bundle.info = [
-            "step": "\(step)", "seed": "\(seed)", "data": fingerprint,
-            "replay_seen": "\(contrastive.replay?.seen ?? 0)",
-        ]
+        bundle.storeOptimizer(contrastive.optimizer, of: contrastive.network, as: "energy")
+        if let inverse { bundle.storeOptimizer(inverse.optimizer, of: inverse.network, as: "inverse") }
+        bundle.storeOptimizer(forward.optimizer, of: forward.network, as: "forward")
+        if let replay = contrastive.replay { bundle.storeReplay(replay, as: "replay") }
+        bundle.info["step"] = "\(step)"
+        bundle.info["seed"] = "\(seed)"
+        bundle.info["data"] = fingerprint
         return bundle
     }
 
     private mutating func restore(_ bundle: TransitionModelBundle) throws {
-        guard let stepText = bundle.info["step"], let saved = Int(stepText), saved >= 0,
-              let seenText = bundle.info["replay_seen"], let seen = Int(seenText), seen >= 0 else {
+        guard let stepText = bundle.info["step"], let saved = Int(stepText), saved >= 0 else {
             throw TransitionModelError("the model has no training state to resume from (it was saved without one)")
         }
         guard bundle.info["data"] == fingerprint else {
             throw TransitionModelError("the model was trained on other data (\(bundle.info["data"] ?? "unknown"); this is \(fingerprint))")
         }
-        let state = bundle.trainingState
-        func restore(_ optimizer: inout Adam, of network: Network, as prefix: String) throws {
-            let names = network.namedParameters.filter(\.parameter.isTrainable).map(\.name)
-            var moments: [String: Tensor] = [:]
-            for (key, t) in state where key.hasPrefix(prefix + ".") { moments[String(key.dropFirst(prefix.count + 1))] = t }
-            for (name, p) in network.namedParameters where p.isTrainable {
-                guard moments["adam.m.\(name)"]?.shape == p.value.shape, moments["adam.v.\(name)"]?.shape == p.value.shape else {
-                    throw TransitionModelError("the model's training state lacks the \(prefix) optimiser moments for \(name)")
-                }
-            }
-            optimizer.restore(moments, names: names)
-        }
-        try restore(&contrastive.optimizer, of: contrastive.network, as: "energy")
+        try bundle.restoreOptimizer(&contrastive.optimizer, of: contrastive.network, as: "energy")
         if var inverse {
-            try restore(&inverse.optimizer, of: inverse.network, as: "inverse")
+            try bundle.restoreOptimizer(&inverse.optimizer, of: inverse.network, as: "inverse")
             inverse.resume(atStep: saved)
             self.inverse = inverse
         }
-        try restore(&forward.optimizer, of: forward.network, as: "forward")
+        try bundle.restoreOptimizer(&forward.optimizer, of: forward.network, as: "forward")
         forward.resume(atStep: saved)
-
-        // Refill the FIFO so that its slots and its next write position equal the saved
-        // buffer's: slot i holds saved row i and the next write goes to slot seen % capacity.
-        let width = 2 * configuration.stateDimension
-        var replay = ReplayBuffer(capacity: settings.replayCapacity, rowWidth: width, policy: .fifo)
-        if let rows = state["replay"] {
-            guard rows.rowWidth == width, rows.rows <= settings.replayCapacity,
-                  rows.rows == min(seen, settings.replayCapacity) else {
-                throw TransitionModelError("the model's replay buffer (\(rows.shape)) does not fit a replay capacity of \(settings.replayCapacity)")
-            }
-            var rng = RNG(seed: 0)
-            replay.add(rows, rng: &rng)
-            if rows.rows == settings.replayCapacity { replay.add(rows.rows(0..<(seen % settings.replayCapacity)), rng: &rng) }
-        }
-        contrastive.replay = replay
+        contrastive.replay = try bundle.restoredReplay("replay", capacity: settings.replayCapacity,
+                                                       rowWidth: 2 * configuration.stateDimension)
         step = saved
     }
 }

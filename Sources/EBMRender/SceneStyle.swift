@@ -14,7 +14,8 @@ public struct SceneStyle: Sendable {
     public var obstacle = RGBA(125, 128, 140)
     /// Heatmap cells by min–max normalised value.
     public var heatmapRamp = ColorRamp.energy
-    /// Futures are coloured by normalised cost on this ramp (cheap at 0).
+    /// Futures are coloured by normalised cost on this ramp (cheap at 0), unless the traces
+    /// give each its own colour.
     public var futureRamp = ColorRamp.cost
     /// Faint, so many overlapping futures read as a density.
     public var futureAlpha: UInt8 = 110
@@ -76,6 +77,11 @@ public struct SceneStyle: Sendable {
     }
 
     private func futures(_ traces: SceneTraces) -> [DrawCommand] {
+        if traces.futureColors.count == traces.futures.count {
+            return zip(traces.futures, traces.futureColors).compactMap { future, color in
+                future.count > 1 ? .polyline(future, width: futureWidth, color.withAlpha(min(color.a, futureAlpha))) : nil
+            }
+        }
         let costs = traces.futureCosts
         let hasCosts = costs.count == traces.futures.count
         let finite = hasCosts ? costs.filter(\.isFinite) : []

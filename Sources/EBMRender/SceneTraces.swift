@@ -11,15 +11,19 @@ public struct SceneTraces: Sendable, Equatable {
     /// One cost per future (lower is better). Any other count means "no costs": all futures
     /// are then drawn in the ramp's middle colour.
     public var futureCosts: [Double]
+    /// One colour per future, overriding the cost ramp when the counts match: pictures that
+    /// group futures (by homotopy class, by planner) colour them by group, not by cost.
+    public var futureColors: [RGBA]
     /// The chosen plan, from the current point outwards (empty: none).
     public var plan: [SIMD2<Double>]
     /// The path actually travelled so far in this episode.
     public var executed: [SIMD2<Double>]
 
-    public init(futures: [[SIMD2<Double>]] = [], futureCosts: [Double] = [], plan: [SIMD2<Double>] = [],
-                executed: [SIMD2<Double>] = []) {
+    public init(futures: [[SIMD2<Double>]] = [], futureCosts: [Double] = [], futureColors: [RGBA] = [],
+                plan: [SIMD2<Double>] = [], executed: [SIMD2<Double>] = []) {
         self.futures = futures
         self.futureCosts = futureCosts
+        self.futureColors = futureColors
         self.plan = plan
         self.executed = executed
     }

@@ -73,7 +73,7 @@ struct EvaluationRun: EnvironmentVisitor {
             makeController: { env in
                 try Agents.controller(for: env, obstacles: evaluator.obstacles, planner: planner, models: models, preset: preset)
             },
-            progress: { record in
+            progress: { record, _ in
                 done += 1
                 if record.success { successes += 1 }
                 bar.update(done, status: "success \(successes)/\(done)")

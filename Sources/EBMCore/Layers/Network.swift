@@ -239,8 +239,17 @@ public final class Network {
     /// An independent network with the same config and parameter values.
     public func copy() -> Network {
         let other = Network(config, seed: 0)
-        for (mine, theirs) in zip(parameters, other.parameters) { theirs.value = mine.value }
-        other.parametersDidChange()
+        other.assignParameters(from: self)
         return other
+    }
+
+    /// Takes `other`'s parameter values, one by one in order — keeping this network's own
+    /// activations, so read-only copies used on other threads stay current after training.
+    /// The layers must have the same parameter shapes (their feature scaling may differ).
+    public func assignParameters(from other: Network) {
+        precondition(parameters.map(\.value.shape) == other.parameters.map(\.value.shape),
+                     "assignParameters needs networks with the same parameter shapes")
+        for (mine, theirs) in zip(parameters, other.parameters) { mine.value = theirs.value }
+        parametersDidChange()
     }
 }

@@ -28,6 +28,18 @@ public struct ReplayBuffer: Sendable {
         labels = [Float](repeating: 0, count: capacity * labelWidth)
     }
 
+    /// A FIFO buffer continuing a saved one: `saved` holds its rows in slot order (as `row(_:)`
+    /// gives them) after `seen` additions, so counts and the next write position are the saved
+    /// buffer's.
+    public init(capacity: Int, restoringFIFO saved: Tensor, seen: Int) {
+        precondition(saved.rows == min(seen, capacity) && saved.rowWidth > 0, "a saved FIFO holds min(seen, capacity) rows")
+        self.init(capacity: capacity, rowWidth: saved.rowWidth, policy: .fifo)
+        rows.replaceSubrange(0..<saved.scalars.count, with: saved.scalars)
+        count = saved.rows
+        self.seen = seen
+        nextSlot = seen % capacity
+    }
+
     /// Adds every row of `x` (and its label row when the buffer stores labels).
     public mutating func add(_ x: Tensor, labels newLabels: Tensor? = nil, rng: inout RNG) {
         precondition(x.rowWidth == rowWidth || x.rows == 0, "buffer rows are \(rowWidth) wide, got \(x.rowWidth)")
@@ -60,6 +72,16 @@ public struct ReplayBuffer: Sendable {
 
     /// Row `i` of the buffer.
     public func row(_ i: Int) -> ArraySlice<Float> { rows[i * rowWidth..<(i + 1) * rowWidth] }
+
+    /// `k` rows drawn uniformly with replacement (replayed data next to fresh data); empty
+    /// when the buffer is.
+    public func sample(_ k: Int, rng: inout RNG) -> Tensor {
+        guard count > 0 else { return Tensor(zeros: [0, rowWidth]) }
+        var out = [Float]()
+        out.reserveCapacity(k * rowWidth)
+        for _ in 0..<k { out.append(contentsOf: row(rng.index(below: count))) }
+        return Tensor(shape: [k, rowWidth], scalars: out)
+    }
 
     /// Chain starts for a batch: each row of `fresh` is replaced, with probability `fraction`,
     /// by a uniformly drawn buffered row (and its stored label, when labels are stored).

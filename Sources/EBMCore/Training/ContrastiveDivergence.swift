@@ -61,10 +61,24 @@ public struct ContrastiveDivergence {
     public mutating func negatives(for positives: Tensor, labels: Tensor?, rng: inout RNG) -> (x: Tensor, labels: Tensor?, replayed: Int) {
         let fresh = freshNegatives(positives, &rng)
         precondition(fresh.shape == positives.shape, "fresh negatives must have the positives' shape")
+        return negatives(from: fresh, labels: labels, rng: &rng)
+    }
+
+    /// Negatives from the chain starts `fresh`: mixed with the replay buffer, refined by the
+    /// sampler (no refinement when it has 0 steps), added to the buffer. Without refinement a
+    /// replayed row is unchanged, so only the fresh rows go back: re-adding the others would
+    /// only duplicate stale samples until they crowd out new ones.
+    private mutating func negatives(from fresh: Tensor, labels: Tensor?, rng: inout RNG) -> (x: Tensor, labels: Tensor?, replayed: Int) {
         var (x, negativeLabels, replayed) = replay?.mix(fresh: fresh, labels: labels, fraction: replayFraction, rng: &rng)
             ?? (fresh, labels, 0)
         sampler.run(&x, energy: network.conditioned(on: negativeLabels), mask: mask, rng: &rng)
-        replay?.add(x, labels: negativeLabels, rng: &rng)
+        if sampler.steps > 0 || replayed == 0 {
+            replay?.add(x, labels: negativeLabels, rng: &rng)
+        } else {
+            let w = x.rowWidth
+            let kept = (0..<x.rows).filter { x.scalars[($0 * w)..<(($0 + 1) * w)] == fresh.scalars[($0 * w)..<(($0 + 1) * w)] }
+            replay?.add(x.gatherRows(kept), labels: negativeLabels?.gatherRows(kept), rng: &rng)
+        }
         return (x, negativeLabels, replayed)
     }
 
@@ -73,7 +87,28 @@ public struct ContrastiveDivergence {
     public mutating func step(positives: Tensor, labels: Tensor? = nil, rng: inout RNG) throws -> ContrastiveDivergenceStatistics {
         network.beginTrainingStep()
         let (negatives, negativeLabels, replayed) = negatives(for: positives, labels: labels, rng: &rng)
-        let n = positives.rows
+        return try update(positives: positives, negatives: negatives, labels: labels, negativeLabels: negativeLabels,
+                          replayed: replayed)
+    }
+
+    /// One training step whose negative chains start from `negativeStarts` instead of
+    /// `freshNegatives` — online learning's executed plan transitions, which are what the
+    /// planner believed and the world did not do. They are mixed with the replay buffer and
+    /// refined by the sampler as usual (a 0-step sampler uses them as they are). Positives
+    /// and negatives may differ in number; each side's mean is over its own rows.
+    @discardableResult
+    public mutating func step(positives: Tensor, negativeStarts: Tensor, rng: inout RNG) throws -> ContrastiveDivergenceStatistics {
+        precondition(positives.rows > 0 && negativeStarts.rows > 0 && negativeStarts.rowWidth == positives.rowWidth,
+                     "positives and negative starts must be non-empty rows of one width")
+        network.beginTrainingStep()
+        let (negatives, _, replayed) = negatives(from: negativeStarts, labels: nil, rng: &rng)
+        return try update(positives: positives, negatives: negatives, labels: nil, negativeLabels: nil, replayed: replayed)
+    }
+
+    /// The optimiser step on L for fixed positives and negatives.
+    private mutating func update(positives: Tensor, negatives: Tensor, labels: Tensor?, negativeLabels: Tensor?,
+                                 replayed: Int) throws -> ContrastiveDivergenceStatistics {
+        let n = positives.rows, m = negatives.rows
         let batch = Tensor.concatenatingRows([positives, negatives])
         let batchLabels = labels.map { Tensor.concatenatingRows([$0, negativeLabels!]) }
         let energies = network.forward(batch, labels: batchLabels).scalars
@@ -81,22 +116,18 @@ public struct ContrastiveDivergence {
         guard energies.allSatisfy(\.isFinite) else { throw TrainingDiverged(step: failingStep, quantity: "the energy") }
 
         var ePos: Float = 0, eNeg: Float = 0, ePos2: Float = 0, eNeg2: Float = 0
-        for i in 0..<n {
-            ePos += energies[i]; ePos2 += energies[i] * energies[i]
-            eNeg += energies[n + i]; eNeg2 += energies[n + i] * energies[n + i]
-        }
-        let inv = 1 / Float(n)
-        ePos *= inv; eNeg *= inv; ePos2 *= inv; eNeg2 *= inv
+        for i in 0..<n { ePos += energies[i]; ePos2 += energies[i] * energies[i] }
+        for i in 0..<m { eNeg += energies[n + i]; eNeg2 += energies[n + i] * energies[n + i] }
+        let invPos = 1 / Float(n), invNeg = 1 / Float(m)
+        ePos *= invPos; ePos2 *= invPos; eNeg *= invNeg; eNeg2 *= invNeg
         let alpha = regularization
         let loss = ePos - eNeg + alpha * (ePos2 + eNeg2)
         guard loss.isFinite else { throw TrainingDiverged(step: failingStep, quantity: "the loss") }
 
-        var dE = [Float](repeating: 0, count: 2 * n)
-        for i in 0..<n {
-            dE[i] = (1 + 2 * alpha * energies[i]) * inv
-            dE[n + i] = (-1 + 2 * alpha * energies[n + i]) * inv
-        }
-        try optimizer.update(network, outputGradient: Tensor(shape: [2 * n, 1], scalars: dE), trainingStep: failingStep)
+        var dE = [Float](repeating: 0, count: n + m)
+        for i in 0..<n { dE[i] = (1 + 2 * alpha * energies[i]) * invPos }
+        for i in 0..<m { dE[n + i] = (-1 + 2 * alpha * energies[n + i]) * invNeg }
+        try optimizer.update(network, outputGradient: Tensor(shape: [n + m, 1], scalars: dE), trainingStep: failingStep)
         step = failingStep
         return ContrastiveDivergenceStatistics(step: step, loss: loss, positiveEnergy: ePos,
                                                negativeEnergy: eNeg, replayed: replayed)

@@ -1,0 +1,47 @@
+import EBMCore
+
+/// Contrastive divergence on the transition energy with the planner's transitions as
+/// negatives: the energy rises where the planner expected the world to go and it did not, and
+/// falls where it did go. The core trainer swaps negatives with its replay buffer and
+/// optionally refines them by Langevin on s_t+1, in the same sampling frame as offline training.
+struct EnergyLearner: OnlineLearner {
+    /// The energy in state coordinates, as the planners use it.
+    let network: Network
+    private let frame: NegativeSamplingFrame
+    private var contrastive: ContrastiveDivergence
+    private let negativeReplayCapacity: Int
+
+    init(energy: Network, settings: OnlineTrainingSettings) {
+        network = energy
+        frame = NegativeSamplingFrame(energyConfig: energy.config)
+        negativeReplayCapacity = settings.negativeReplayCapacity
+        contrastive = ContrastiveDivergence(
+            network: frame.samplingNetwork(copying: energy),
+            optimizer: Adam(learningRate: settings.learningRate, beta1: 0, beta2: 0.999),
+            sampler: frame.sampler(steps: settings.samplerSteps, stepSize: settings.samplerStepSize,
+                                   temperature: settings.samplerTemperature),
+            replay: ReplayBuffer(capacity: settings.negativeReplayCapacity, rowWidth: frame.conditionalMask.count, policy: .fifo),
+            mask: frame.conditionalMask,
+            // Online negatives always start from the planned transitions.
+            freshNegatives: { positives, _ in positives })
+        contrastive.replayFraction = settings.negativeReplayFraction
+        contrastive.regularization = settings.regularization
+    }
+
+    mutating func learn(_ batch: OnlineBatch, rng: inout RNG) throws -> OnlineLearningStatistics {
+        let stats = try contrastive.step(positives: frame.framed(batch.positives), negativeStarts: frame.framed(batch.planned), rng: &rng)
+        network.assignParameters(from: contrastive.network)
+        return OnlineLearningStatistics(loss: stats.loss, energyGap: stats.negativeEnergy - stats.positiveEnergy)
+    }
+
+    func store(in bundle: inout TransitionModelBundle) {
+        bundle.storeOptimizer(contrastive.optimizer, of: contrastive.network, as: "energy")
+        if let replay = contrastive.replay { bundle.storeReplay(replay, as: "negatives") }
+    }
+
+    mutating func restore(from bundle: TransitionModelBundle, steps: Int) throws {
+        try bundle.restoreOptimizer(&contrastive.optimizer, of: contrastive.network, as: "energy")
+        contrastive.replay = try bundle.restoredReplay("negatives", capacity: negativeReplayCapacity,
+                                                       rowWidth: frame.conditionalMask.count)
+    }
+}
