@@ -21,6 +21,15 @@ public struct GoalCost: TaskCost {
     }
 
     public func accumulateCostAndGradient(_ plans: Tensor, costs: inout [Float], gradient: inout Tensor) {
+        let t = plans.shape[1] - 1
+        // The time weights are the same for every plan: one powf per step, not per plan and step.
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: t + 1) { weights in
+            for k in 1...t { weights[k] = weight * powf(Float(k) / Float(t), power) }
+            accumulate(plans, weights: UnsafeBufferPointer(weights), costs: &costs, gradient: &gradient)
+        }
+    }
+
+    private func accumulate(_ plans: Tensor, weights: UnsafeBufferPointer<Float>, costs: inout [Float], gradient: inout Tensor) {
         let shape = PlanShape(of: plans)
         let (d, t) = (shape.stateDimension, shape.horizon)
         let (ix, iy) = map.coordinates
@@ -29,7 +38,7 @@ public struct GoalCost: TaskCost {
                 for b in 0..<shape.chains {
                     var c: Float = 0
                     for k in 1...t {
-                        let wk = weight * powf(Float(k) / Float(t), power)
+                        let wk = weights[k]
                         let o = (b * (t + 1) + k) * d
                         let p = map.point(s, at: o)
                         let ex = p.x - goal.x, ey = p.y - goal.y

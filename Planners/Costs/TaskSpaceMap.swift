@@ -18,7 +18,7 @@ public enum TaskSpaceMap: Codable, Equatable, Sendable {
             return (s[offset + ix], s[offset + iy], (1, 0), (0, 1))
         case let .fingertip(l1, l2):
             let q1 = s[offset], q12 = s[offset] + s[offset + 1]
-            let c1 = cos(q1), s1 = sin(q1), c12 = cos(q12), s12 = sin(q12)
+            let (s1, c1) = sinCos(q1), (s12, c12) = sinCos(q12)
             let x = l1 * c1 + l2 * c12, y = l1 * s1 + l2 * s12
             // ∂x/∂q1, ∂x/∂q2 and ∂y/∂q1, ∂y/∂q2.
             return (x, y, (-y, -l2 * s12), (x, l2 * c12))

@@ -18,9 +18,10 @@ public struct TransitionEnergyCost: TaskCost {
     static func pairs(_ plans: Tensor) -> Tensor {
         let shape = PlanShape(of: plans)
         let (b, t, d) = (shape.chains, shape.horizon, shape.stateDimension)
-        var out = [Float](repeating: 0, count: b * t * 2 * d)
-        plans.scalars.withUnsafeBufferPointer { s in
-            out.withUnsafeMutableBufferPointer { o in
+        let count = b * t * 2 * d
+        // Every element is written below, so the storage skips the zero fill.
+        let out = [Float](unsafeUninitializedCapacity: count) { o, initialized in
+            plans.scalars.withUnsafeBufferPointer { s in
                 for c in 0..<b {
                     for k in 0..<t {
                         let src = (c * (t + 1) + k) * d
@@ -29,6 +30,7 @@ public struct TransitionEnergyCost: TaskCost {
                     }
                 }
             }
+            initialized = count
         }
         return Tensor(shape: [b * t, 2 * d], scalars: out)
     }

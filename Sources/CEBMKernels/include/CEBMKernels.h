@@ -46,3 +46,8 @@ void ebm_swish(long n, const float *x, float *out, float *sigmoid);
 /// Whether `ebm_sgemm` runs its own AVX-512 kernel (false: it forwards to OpenBLAS). The
 /// environment variable EBM_GEMM=openblas forces the OpenBLAS path (for comparisons).
 bool ebm_sgemm_uses_kernel(void);
+
+/// *s = sin(x), *c = cos(x), bit for bit what the two libm calls give, in one call.
+void ebm_sincos(double x, double *s, double *c);
+/// *s = sinf(x), *c = cosf(x), bit for bit what the two libm calls give, in one call.
+void ebm_sincosf(float x, float *s, float *c);

@@ -104,6 +104,8 @@ public final class Network {
         var outputTensors: [Tensor?]
         /// Two buffers the gradient alternates between on its way down a run of dense stages.
         let gradients = [ScratchBuffer(), ScratchBuffer()]
+        /// The last `unitOutputGradient`, handed out again while the row count stays.
+        var ones = Tensor(zeros: [0, 1])
 
         init(stageCount: Int) {
             inputs = Array(repeating: nil, count: stageCount)
@@ -138,7 +140,10 @@ public final class Network {
         }
         let rows = x.rows
         run.rows = rows
-        var h = x.reshaped([rows] + config.inputShape)
+        // Callers mostly pass rows already shaped like the input: keeping `x` then saves
+        // building a new shape array on every call of a Langevin loop.
+        let shaped = x.shape.count == config.inputShape.count + 1 && x.shape.dropFirst().elementsEqual(config.inputShape)
+        var h = shaped ? x : x.reshaped([rows] + config.inputShape)
         for (s, stage) in stages.enumerated() {
             switch stage {
             case let .layer(layer):
@@ -225,6 +230,14 @@ public final class Network {
             }
         }
         return g
+    }
+
+    /// ∂E/∂E = 1 for `rows` scalar outputs (`[rows, 1]`), the output gradient of an energy's
+    /// input gradient. Kept between calls: a Langevin loop asks for the same one every
+    /// iteration, and `backward` only reads it.
+    func unitOutputGradient(rows: Int) -> Tensor {
+        if run.ones.rows != rows { run.ones = Tensor(shape: [rows, 1], repeating: 1) }
+        return run.ones
     }
 
     /// Starts a training step (one spectral-norm power iteration per normalised layer).

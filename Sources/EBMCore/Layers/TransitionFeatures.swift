@@ -84,7 +84,8 @@ public final class TransitionFeatures: Layer {
                     for i in 0..<d {
                         let v = xs[s + i]
                         if isAngle[i] {
-                            o[k] = cos(v); o[k + 1] = sin(v); k += 2
+                            let (sin, cos) = sinCos(v)
+                            o[k] = cos; o[k + 1] = sin; k += 2
                         } else {
                             o[k] = (v - spec.offset[i]) * spec.scale[i]; k += 1
                         }
@@ -113,7 +114,8 @@ public final class TransitionFeatures: Layer {
                         for i in 0..<d {
                             let v = xs[s + i]
                             if isAngle[i] {
-                                o[s + i] += -sin(v) * gs[k] + cos(v) * gs[k + 1]; k += 2
+                                let (sin, cos) = sinCos(v)
+                                o[s + i] += -sin * gs[k] + cos * gs[k + 1]; k += 2
                             } else {
                                 o[s + i] += spec.scale[i] * gs[k]; k += 1
                             }

@@ -33,7 +33,7 @@ public struct ConditionedEnergy: Energy {
 
     public func energiesAndGradient(at x: Tensor) -> (energies: [Float], gradient: Tensor) {
         let e = energies(of: x)
-        let g = network.backward(Tensor(shape: [x.rows, 1], repeating: 1), .inputs)
+        let g = network.backward(network.unitOutputGradient(rows: x.rows), .inputs)
         return (e, g.reshaped(x.shape))
     }
 }

@@ -48,9 +48,9 @@ public struct RNG: RandomNumberGenerator, Sendable {
         let u1 = 1 - uniformDouble()
         let u2 = uniformDouble()
         let r = (-2 * _log(u1)).squareRoot()
-        let theta = 2 * Double.pi * u2
-        spareGaussian = Float(r * _sin(theta))
-        return Float(r * _cos(theta))
+        let (sin, cos) = sinCos(2 * Double.pi * u2)
+        spareGaussian = Float(r * sin)
+        return Float(r * cos)
     }
 
     /// Integer uniform in 0..<bound.
@@ -65,11 +65,7 @@ public struct RNG: RandomNumberGenerator, Sendable {
 #if canImport(Glibc)
 import Glibc
 @inline(__always) private func _log(_ x: Double) -> Double { Glibc.log(x) }
-@inline(__always) private func _sin(_ x: Double) -> Double { Glibc.sin(x) }
-@inline(__always) private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
 #else
 import Darwin
 @inline(__always) private func _log(_ x: Double) -> Double { Darwin.log(x) }
-@inline(__always) private func _sin(_ x: Double) -> Double { Darwin.sin(x) }
-@inline(__always) private func _cos(_ x: Double) -> Double { Darwin.cos(x) }
 #endif
