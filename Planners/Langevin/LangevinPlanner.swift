@@ -71,12 +71,12 @@ public struct LangevinPlanner: Planner {
     public mutating func optimize(from state: [Float], executedSteps: Int, rng: inout RNG) {
         let c = configuration
         let d = state.count, t = c.horizon
-        let shape = PlanShape(chains: c.chains, horizon: t, stateDimension: d)
-        var (x, warm) = initialPlans(from: state, executedSteps: executedSteps, rng: &rng)
-        let objective = PlanObjective(cost: CompositeCost([model, taskCost]), shape: shape)
         if let scales = c.stateScales {
             precondition(scales.count == d, "\(scales.count) state scales for a \(d)-dimensional state")
         }
+        let shape = PlanShape(chains: c.chains, horizon: t, stateDimension: d)
+        var (x, warm) = initialPlans(from: state, executedSteps: executedSteps, rng: &rng)
+        let objective = PlanObjective(cost: CompositeCost([model, taskCost]), shape: shape)
         let metric = c.stateScales.map { scales in (0...t).flatMap { _ in scales.map { $0 * $0 } } }
         let sampler = LangevinSampler(steps: warm ? c.warmIterations : c.iterations, stepSize: c.stepSize,
                                       mode: .proper(temperature: c.temperature), gradientNormClip: c.gradientClip,

@@ -49,10 +49,10 @@ struct Train: ParsableCommand {
     @Option(help: "Adam learning rate of the energy (default \(TransitionTrainingSettings().learningRate)).")
     var learningRate: Float?
 
-    @Option(help: "α, the weight of the CD loss's energy-magnitude term (default: 1; reacher 0.01).")
+    @Option(help: "α, the weight of the CD loss's energy-magnitude term (default \(Train.defaults(\.regularization))).")
     var regularization: Float?
 
-    @Option(help: "Fraction of fresh negative chains whose s_t is displaced too, 0 to 1 (default: 1; reacher 0).")
+    @Option(help: "Fraction of fresh negative chains whose s_t is displaced too, 0 to 1 (default \(Train.defaults(\.freshStateFraction))).")
     var freshStateFraction: Float?
 
     @Option(help: "Langevin iterations per negative batch (default \(TransitionTrainingSettings().samplerSteps)).")
@@ -63,6 +63,16 @@ struct Train: ParsableCommand {
 
     @Option(help: "Langevin temperature of the negatives (default \(TransitionTrainingSettings().samplerTemperature)).")
     var temperature: Float?
+
+    /// A setting's default and where an environment differs, as help text: "1.0 (reacher 0.01)".
+    static func defaults(_ setting: KeyPath<TransitionTrainingSettings, Float>) -> String {
+        let common = TransitionTrainingSettings()[keyPath: setting]
+        let special = EnvironmentKind.allCases.compactMap { kind -> String? in
+            let value = TransitionTrainingSettings.standard(for: kind)[keyPath: setting]
+            return value == common ? nil : "\(kind.rawValue) \(value)"
+        }
+        return special.isEmpty ? "\(common)" : "\(common) (\(special.joined(separator: ", ")))"
+    }
 
     // Checks live here rather than in `validate()`, whose errors ArgumentParser prints together
     // with the usage text: bad values get exactly one line.
