@@ -16,4 +16,19 @@ public enum EnvironmentKind: String, CaseIterable, Sendable {
         case .reacher: return Reacher().timeLimit
         }
     }
+
+    /// The next state `action` commands from `state` (`ExactInverseDynamics.commandedNextState`),
+    /// or nil for environments without one (the reacher's torques command no position).
+    public func commandedNextState(from state: [Double], action: [Double]) -> [Double]? {
+        func commanded<E: ExactInverseDynamics>(_ environment: E) -> [Double]? where E.State == SIMD2<Double>, E.Action == SIMD2<Double> {
+            guard state.count == 2, action.count == 2 else { return nil }
+            let next = environment.commandedNextState(from: SIMD2(state[0], state[1]), action: SIMD2(action[0], action[1]))
+            return [next.x, next.y]
+        }
+        switch self {
+        case .particle: return commanded(Particle())
+        case .maze: return commanded(Maze())
+        case .reacher: return nil
+        }
+    }
 }

@@ -65,6 +65,7 @@ public struct Maze: ExactInverseDynamics {
     }
 
     public func action(from state: State, to next: State) -> Action { PointMass.action(from: state, to: next) }
+    public func commandedNextState(from state: State, action: Action) -> State { PointMass.commandedTarget(from: state, action: action) }
 
     public func goalPoint(of state: State) -> SIMD2<Double> { state }
 

@@ -58,6 +58,7 @@ public struct Particle: ExactInverseDynamics {
     }
 
     public func action(from state: State, to next: State) -> Action { PointMass.action(from: state, to: next) }
+    public func commandedNextState(from state: State, action: Action) -> State { PointMass.commandedTarget(from: state, action: action) }
 
     public func goalPoint(of state: State) -> SIMD2<Double> { state }
 

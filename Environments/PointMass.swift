@@ -27,9 +27,13 @@ struct PointMass: Sendable {
         self.timeLimit = timeLimit
     }
 
+    /// Where `a` sends `s` when nothing is in the way and no border clips it.
+    static func commandedTarget(from s: SIMD2<Double>, action a: SIMD2<Double>) -> SIMD2<Double> {
+        s + a / (max(abs(a.x), abs(a.y), 1) * actionScale)
+    }
+
     func transition(from s: SIMD2<Double>, action a: SIMD2<Double>) -> (next: SIMD2<Double>, blocked: Bool) {
-        let largest = max(abs(a.x), abs(a.y), 1)
-        let target = s + a / (largest * Self.actionScale)
+        let target = Self.commandedTarget(from: s, action: a)
         // SPEC §4 tests the segment to the unclipped target. The segment to the clipped point is
         // tested too: clipping slides the endpoint along the border, and without this check it
         // could slide into a wall or obstacle that touches the border (the maze's wall B does).

@@ -23,11 +23,22 @@ public struct AgentModels {
     public var inverseDynamics: Network?
     /// Feed-forward dynamics for the action-space baselines.
     public var forwardDynamics: Network?
+    /// The energy below which most observed transitions lie (`TransitionEnergyCost.feasibleLevel`).
+    public var feasibleEnergy: Float?
 
-    public init(energy: Network? = nil, inverseDynamics: Network? = nil, forwardDynamics: Network? = nil) {
+    public init(energy: Network? = nil, inverseDynamics: Network? = nil, forwardDynamics: Network? = nil,
+                feasibleEnergy: Float? = nil) {
         self.energy = energy
         self.inverseDynamics = inverseDynamics
         self.forwardDynamics = forwardDynamics
+        self.feasibleEnergy = feasibleEnergy
+    }
+
+    /// The energy as `preset` prices plans: as a constraint when the preset asks for it and the
+    /// model knows its feasible level.
+    func energyCost(_ energy: Network, preset: PlanningPreset) -> TransitionEnergyCost {
+        TransitionEnergyCost(network: energy, weight: preset.energyWeight,
+                             feasibleLevel: preset.energyAsConstraint ? feasibleEnergy : nil)
     }
 }
 
@@ -56,12 +67,12 @@ public enum Agents {
         switch planner {
         case .langevin:
             guard let energy = models.energy else { throw EvaluationError("the langevin planner needs an energy model") }
-            let planner = LangevinPlanner(configuration: preset.langevin, model: TransitionEnergyCost(network: energy, weight: preset.energyWeight),
+            let planner = LangevinPlanner(configuration: preset.langevin, model: models.energyCost(energy, preset: preset),
                                           taskCost: task, inverseDynamics: try inverseDynamics(for: environment, models: models))
             return MPCController(planner: planner, replanThreshold: preset.replanThreshold)
         case .mppi:
             guard let energy = models.energy else { throw EvaluationError("the mppi planner needs an energy model") }
-            let planner = MPPIPlanner(configuration: preset.mppi, model: TransitionEnergyCost(network: energy, weight: preset.energyWeight),
+            let planner = MPPIPlanner(configuration: preset.mppi, model: models.energyCost(energy, preset: preset),
                                       taskCost: task, inverseDynamics: try inverseDynamics(for: environment, models: models))
             return MPCController(planner: planner, replanThreshold: preset.replanThreshold)
         case .cem, .random:

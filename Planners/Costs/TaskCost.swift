@@ -15,9 +15,14 @@ public protocol TaskCost {
     /// A sum of terms (`CompositeCost`) uses it so that all terms write into one gradient
     /// instead of each allocating its own, which matters inside a Langevin loop.
     func accumulateCostAndGradient(_ plans: Tensor, costs: inout [Float], gradient: inout Tensor)
+    /// This cost for plans that can reach the goal by `step` (a global search found a path that
+    /// long): terms that weigh time, such as `GoalCost`, tighten; others return themselves.
+    func arriving(by step: Int) -> any TaskCost
 }
 
 extension TaskCost {
+    public func arriving(by step: Int) -> any TaskCost { self }
+
     public func cost(_ plans: Tensor) -> [Float] { costAndGradient(plans).costs }
 
     public func accumulateCostAndGradient(_ plans: Tensor, costs: inout [Float], gradient: inout Tensor) {
@@ -73,6 +78,8 @@ public struct CompositeCost: TaskCost {
     public func accumulateCostAndGradient(_ plans: Tensor, costs: inout [Float], gradient: inout Tensor) {
         for term in terms { term.accumulateCostAndGradient(plans, costs: &costs, gradient: &gradient) }
     }
+
+    public func arriving(by step: Int) -> any TaskCost { CompositeCost(terms.map { $0.arriving(by: step) }) }
 
     public func cost(_ plans: Tensor) -> [Float] {
         var costs = [Float](repeating: 0, count: plans.shape[0])

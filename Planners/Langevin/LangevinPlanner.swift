@@ -33,8 +33,8 @@ public struct LangevinPlanner: Planner {
     }
 
     /// Chain starts: the previous plans shifted by `k` executed steps (the last state repeated
-    /// to fill the end), or, cold, random walks from the current state.
-    func initialPlans(from state: [Float], executedSteps k: Int, rng: inout RNG) -> (plans: Tensor, warm: Bool) {
+    /// to fill the end), or, cold, random walks from the current state; and the roadmap's path.
+    func initialPlans(from state: [Float], executedSteps k: Int, roadmapPlan: Tensor?, rng: inout RNG) -> (plans: Tensor, warm: Bool) {
         let c = configuration
         let d = state.count, t = c.horizon
         let shape = PlanShape(chains: c.chains, horizon: t, stateDimension: d)
@@ -44,16 +44,21 @@ public struct LangevinPlanner: Planner {
         // different homotopy classes around obstacles, continuous enough to be plans. On a warm
         // start the worst chains are replaced by fresh walks, so the batch keeps exploring
         // instead of settling, all together, in one local optimum.
+        // The roadmap's path, when there is one, replaces the costliest chains (all chains rank
+        // equal on a cold start), so the batch always holds the global search's proposal.
         let increment = c.initialNoise / Float(t).squareRoot()
-        let refreshed = warm ? Set(sampledCosts.indices.sorted { sampledCosts[$0] > sampledCosts[$1] }
-            .prefix(Int(c.refreshFraction * Float(c.chains)))) : []
+        let ranked = warm ? sampledCosts.indices.sorted { sampledCosts[$0] > sampledCosts[$1] } : Array(0..<c.chains)
+        let roadmapped = Set(ranked.prefix(min(c.roadmap?.chains ?? 0, c.chains)))
+        let refreshed = warm ? Set(ranked.dropFirst(roadmapped.count).prefix(Int(c.refreshFraction * Float(c.chains)))) : []
         for b in 0..<c.chains {
             var walk = state
             let fresh = !warm || refreshed.contains(b)
             for step in 0...t {
                 let o = (b * (t + 1) + step) * d
                 for i in 0..<d {
-                    if step == 0 {
+                    if let roadmapPlan, roadmapped.contains(b) {
+                        x.scalars[o + i] = roadmapPlan.scalars[step * d + i]
+                    } else if step == 0 {
                         x.scalars[o + i] = state[i]
                     } else if !fresh {
                         let source = min(step + max(k, 0), t)
@@ -75,8 +80,11 @@ public struct LangevinPlanner: Planner {
             precondition(scales.count == d, "\(scales.count) state scales for a \(d)-dimensional state")
         }
         let shape = PlanShape(chains: c.chains, horizon: t, stateDimension: d)
-        var (x, warm) = initialPlans(from: state, executedSteps: executedSteps, rng: &rng)
-        let objective = PlanObjective(cost: CompositeCost([model, taskCost]), shape: shape)
+        // The roadmap's path both starts chains and says when the goal can be reached.
+        let roadmap = c.roadmap.map { $0.plan(from: state, horizon: t, model: model, taskCost: taskCost) }
+        var (x, warm) = initialPlans(from: state, executedSteps: executedSteps, roadmapPlan: roadmap?.plan, rng: &rng)
+        let task = roadmap.map { taskCost.arriving(by: max($0.moves, 1)) } ?? taskCost
+        let objective = PlanObjective(cost: CompositeCost([model, task]), shape: shape)
         let metric = c.stateScales.map { scales in (0...t).flatMap { _ in scales.map { $0 * $0 } } }
         let sampler = LangevinSampler(steps: warm ? c.warmIterations : c.iterations, stepSize: c.stepSize,
                                       mode: .proper(temperature: c.temperature), gradientNormClip: c.gradientClip,

@@ -30,6 +30,9 @@ public struct LangevinPlannerConfiguration: Codable, Equatable, Sendable {
     /// different sizes — a reacher's angles change by hundredths of a radian per control step,
     /// its speeds by radians per second.
     public var stateScales: [Float]?
+    /// A global search whose path starts some chains at every optimisation (nil: none); for
+    /// states of a few coordinates, such as a maze's.
+    public var roadmap: Roadmap?
 
     public enum Selection: Codable, Equatable, Sendable {
         /// The lowest-cost chain.
@@ -42,7 +45,7 @@ public struct LangevinPlannerConfiguration: Codable, Equatable, Sendable {
                 stepSize: Schedule = .constant(1e-3),
                 temperature: Schedule = .polynomial(start: 1e-3, end: 0, power: 1),
                 initialNoise: Float = 0.2, refreshFraction: Float = 0.25, selection: Selection = .best,
-                gradientClip: Float? = nil, stateScales: [Float]? = nil) {
+                gradientClip: Float? = nil, stateScales: [Float]? = nil, roadmap: Roadmap? = nil) {
         self.chains = chains
         self.horizon = horizon
         self.iterations = iterations
@@ -54,6 +57,7 @@ public struct LangevinPlannerConfiguration: Codable, Equatable, Sendable {
         self.selection = selection
         self.gradientClip = gradientClip
         self.stateScales = stateScales
+        self.roadmap = roadmap
     }
 
     /// The reason these settings cannot run, or nil.
@@ -66,6 +70,7 @@ public struct LangevinPlannerConfiguration: Codable, Equatable, Sendable {
         if let clip = gradientClip, !(clip > 0 && clip.isFinite) { return "gradient clip must be finite and positive" }
         if case let .softmin(t) = selection, !(t > 0) { return "softmin temperature must be positive" }
         if let scales = stateScales, !scales.allSatisfy({ $0 > 0 && $0.isFinite }) { return "state scales must be finite and positive" }
+        if let problem = roadmap?.problem { return problem }
         return nil
     }
 }

@@ -108,6 +108,25 @@ public struct TransitionData: Sendable {
         return (TransitionData(self, episodes: 0..<(episodes - held)), TransitionData(self, episodes: (episodes - held)..<episodes))
     }
 
+    /// Rows [s_t, commanded s_t+1] of the transitions the world refused: where the action
+    /// commanded a next state (`EnvironmentKind.commandedNextState`) that was not observed — a
+    /// move into a wall or an obstacle, or past the border. Known infeasible transitions, so
+    /// training can use them as negatives; empty for environments without commanded states.
+    public func refusedMoves() -> Tensor {
+        let d = stateDimension
+        var rows = [Float]()
+        for r in 0..<count {
+            let pair = pairs.row(r)
+            guard let commanded = environment.commandedNextState(from: pair[0..<d].map(Double.init),
+                                                                 action: actions.row(r).map(Double.init)) else { break }
+            // Observed and commanded agree to rounding for every move the world made.
+            guard zip(commanded, pair[d...]).contains(where: { abs($0 - Double($1)) > 1e-5 }) else { continue }
+            rows += pair[0..<d]
+            rows += commanded.map(Float.init)
+        }
+        return Tensor(shape: [rows.count / (2 * d), 2 * d], scalars: rows)
+    }
+
     /// A short identity of the data (environment, sizes, checksum of the values), stored with
     /// a model so that `--resume` refuses to continue on other data.
     public var fingerprint: String {

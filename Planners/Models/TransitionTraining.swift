@@ -34,6 +34,10 @@ public struct TransitionTrainingSettings: Equatable, Sendable {
     public var inverseNextStateNoise: [Float]?
     /// Learning rate of the inverse and forward dynamics (Adam, β1 = 0.9).
     public var regressionLearningRate: Float = 1e-3
+    /// Moves the world refused (`TransitionData.refusedMoves`) joined to each batch's sampled
+    /// negatives (0: none). They price exactly the transitions a planner must not believe —
+    /// through a wall's face or corner — which conditional Langevin negatives rarely reach.
+    public var refusedMoveNegatives = 0
 
     public init() {}
 
@@ -46,8 +50,18 @@ public struct TransitionTrainingSettings: Equatable, Sendable {
     /// −4.5 to −6 with
     /// conditional negatives only; 20-episode runs over the same planner settings); angle noise 0.03 rad on the inverse dynamics' s_t+1, about
     /// the plans' own angle/speed inconsistency (control cost 1.23 → 1.05 per episode).
+    ///
+    /// Maze: the moves its walls refused as negatives (64 per batch) and α = 0.1. With α = 1
+    /// and Langevin negatives alone the energy of a step into wall A was 0.3 above a free one,
+    /// too little for any plan to go around; with these, a step into a wall costs ≈ 3 and one
+    /// inside it ≈ 5 more than the median free step, against a spread of ±1 among free steps
+    /// (41 × 41 lattice steps; α = 0.01 widens the gap but its free steps spread by ±10).
     public static func standard(for kind: EnvironmentKind) -> TransitionTrainingSettings {
         var settings = TransitionTrainingSettings()
+        if kind == .maze {
+            settings.regularization = 0.1
+            settings.refusedMoveNegatives = 64
+        }
         if kind == .reacher {
             settings.regularization = 0.01
             settings.freshStateFraction = 0
@@ -89,6 +103,7 @@ public struct TransitionTrainer {
     private let fingerprint: String
     private let frame: NegativeSamplingFrame
     private let positives: Tensor
+    private let refused: Tensor
     private let training: TransitionData
     private let forwardExamples: (inputs: Tensor, targets: Tensor)
     private var contrastive: ContrastiveDivergence
@@ -126,6 +141,7 @@ public struct TransitionTrainer {
         fingerprint = data.fingerprint
         frame = NegativeSamplingFrame(energyConfig: configuration.energy)
         positives = frame.framed(training.pairs)
+        refused = frame.framed(settings.refusedMoveNegatives > 0 ? training.refusedMoves() : Tensor(zeros: [0, 2 * configuration.stateDimension]))
         forwardExamples = TransitionModelEvaluation.forwardExamples(training)
 
         let d = configuration.stateDimension
@@ -165,6 +181,7 @@ public struct TransitionTrainer {
         try positive("batch size", s.batchSize > 0)
         try positive("replay capacity", s.replayCapacity > 0)
         try positive("sampler steps", s.samplerSteps >= 0)
+        try positive("refused-move negatives", s.refusedMoveNegatives >= 0)
         for (name, v) in [("learning rate", s.learningRate), ("sampler step size", s.samplerStepSize),
                           ("fresh radius", s.freshRadius.lowerBound), ("fresh radius", s.freshRadius.upperBound),
                           ("regression learning rate", s.regressionLearningRate)] {
@@ -192,7 +209,9 @@ public struct TransitionTrainer {
             let rows = (0..<settings.batchSize).map { _ in rng.index(below: training.count) }
             let failing = step + 1
             do {
-                let stats = try contrastive.step(positives: positives.gatherRows(rows), rng: &rng)
+                let known = refused.rows > 0
+                    ? refused.gatherRows((0..<settings.refusedMoveNegatives).map { _ in rng.index(below: refused.rows) }) : nil
+                let stats = try contrastive.step(positives: positives.gatherRows(rows), knownNegatives: known, rng: &rng)
                 let inverseLoss = try inverse?.step(inputs: Self.jittered(training.pairs.gatherRows(rows), nextStateNoise: settings.inverseNextStateNoise, rng: &rng),
                                                     targets: training.actions.gatherRows(rows))
                 let forwardLoss = try forward.step(inputs: forwardExamples.inputs.gatherRows(rows),
@@ -231,6 +250,13 @@ public struct TransitionTrainer {
         return (recent.map(\.positiveEnergy).reduce(0, +) / n, recent.map(\.negativeEnergy).reduce(0, +) / n)
     }
 
+    /// The energy below which 90 % of `data`'s transitions lie under `energy`: where a planner
+    /// that uses the energy as a constraint starts to pay (`TransitionEnergyCost.feasibleLevel`).
+    static func feasibleEnergy(of energy: Network, on data: TransitionData) -> Float {
+        let sorted = energy.energies(of: data.pairs).sorted()
+        return sorted[min(sorted.count - 1, sorted.count * 90 / 100)]
+    }
+
     /// Held-out measures of the current models.
     public func report() -> TransitionModelReport { TransitionModelEvaluation.report(bundle(), heldOut: heldOut) }
 
@@ -246,6 +272,7 @@ public struct TransitionTrainer {
         if let inverse { bundle.storeOptimizer(inverse.optimizer, of: inverse.network, as: "inverse") }
         bundle.storeOptimizer(forward.optimizer, of: forward.network, as: "forward")
         if let replay = contrastive.replay { bundle.storeReplay(replay, as: "replay") }
+        bundle.feasibleEnergy = Self.feasibleEnergy(of: energy, on: heldOut)
         bundle.info["step"] = "\(step)"
         bundle.info["seed"] = "\(seed)"
         bundle.info["data"] = fingerprint

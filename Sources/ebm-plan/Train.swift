@@ -55,6 +55,9 @@ struct Train: ParsableCommand {
     @Option(help: "Fraction of fresh negative chains whose s_t is displaced too, 0 to 1 (default \(Train.defaults(\.freshStateFraction))).")
     var freshStateFraction: Float?
 
+    @Option(help: "Moves the world refused (into walls, past the border) added to each batch's negatives (default \(Train.defaults(\.refusedMoveNegatives))).")
+    var refusedMoveNegatives: Int?
+
     @Option(help: "Langevin iterations per negative batch (default \(TransitionTrainingSettings().samplerSteps)).")
     var samplerSteps: Int?
 
@@ -65,7 +68,7 @@ struct Train: ParsableCommand {
     var temperature: Float?
 
     /// A setting's default and where an environment differs, as help text: "1.0 (reacher 0.01)".
-    static func defaults(_ setting: KeyPath<TransitionTrainingSettings, Float>) -> String {
+    static func defaults<Value: Equatable>(_ setting: KeyPath<TransitionTrainingSettings, Value>) -> String {
         let common = TransitionTrainingSettings()[keyPath: setting]
         let special = EnvironmentKind.allCases.compactMap { kind -> String? in
             let value = TransitionTrainingSettings.standard(for: kind)[keyPath: setting]
@@ -83,6 +86,9 @@ struct Train: ParsableCommand {
         guard steps >= 1 else { throw EnvironmentError.invalidCount("--steps", steps) }
         guard checkpointEvery >= 1 else { throw EnvironmentError.invalidCount("--checkpoint-every", checkpointEvery) }
         if let samplerSteps, samplerSteps < 0 { throw TrainError("--sampler-steps must be 0 or more, got \(samplerSteps)") }
+        if let refusedMoveNegatives, refusedMoveNegatives < 0 {
+            throw TrainError("--refused-move-negatives must be 0 or more, got \(refusedMoveNegatives)")
+        }
         let url = URL(fileURLWithPath: out)
         let directory = url.deletingLastPathComponent().path
         guard FileManager.default.isWritableFile(atPath: directory) else {
@@ -108,6 +114,7 @@ struct Train: ParsableCommand {
         if let regularization { settings.regularization = regularization }
         if let freshStateFraction { settings.freshStateFraction = freshStateFraction }
         if let samplerSteps { settings.samplerSteps = samplerSteps }
+        if let refusedMoveNegatives { settings.refusedMoveNegatives = refusedMoveNegatives }
         if let samplerStepSize { settings.samplerStepSize = samplerStepSize }
         if let temperature { settings.samplerTemperature = temperature }
         var trainer: TransitionTrainer
@@ -148,6 +155,7 @@ struct Train: ParsableCommand {
             "inverse_mse": report.inverseMSE.map { round($0) as Any } ?? NSNull(),
             "seconds": (Date().timeIntervalSince(started) * 10).rounded() / 10,
         ]
+        if let level = trainer.bundle().feasibleEnergy { summary["feasible_energy"] = round(level) }
         if let recent = trainer.recentEnergies {
             summary["energy_positive"] = round(recent.positive)
             summary["energy_negative"] = round(recent.negative)

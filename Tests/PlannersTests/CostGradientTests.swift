@@ -1,6 +1,7 @@
 import EBMCore
 import EBMEnvironments
 import EBMPlanners
+import Foundation
 import Testing
 
 /// Central finite differences of a task cost in Double-free Float32, with tolerances that
@@ -41,6 +42,31 @@ struct CostGradientTests {
         // The fingertip of q = (0, 0) is (0.21, 0).
         let tip = TaskSpaceMap.fingertip(link1: 0.1, link2: 0.11).point(of: [Float.pi / 2, -Float.pi / 2, 0, 0])
         #expect(abs(tip.x - 0.11) < 1e-6 && abs(tip.y - 0.1) < 1e-6, "\(tip)")
+    }
+
+    @Test func pseudoHuberGoalMatchesFiniteDifferencesAndKeepsPullingNearTheGoal() {
+        let huber = GoalCost(goal: SIMD2(0.3, -0.2), weight: 10, power: 4, map: .coordinates(x: 0, y: 1),
+                             distance: .pseudoHuber(delta: 0.01))
+        #expect(finiteDifferenceMismatches(huber, plans: randomPlans(chains: 3, horizon: 5, dimension: 2, seed: 3)).isEmpty)
+        // 0.05 from the goal: √(r² + δ²) − δ ≈ 0.041 against r² = 0.0025, and a unit-size pull.
+        let near = Tensor(shape: [1, 2, 2], scalars: [0, 0, 0.35, -0.2])
+        let cost = huber.cost(near)[0], r = Float(0.05)
+        #expect(abs(cost - 10 * ((r * r + 1e-4).squareRoot() - 0.01)) < 1e-5)
+        let pull = huber.costAndGradient(near).gradient.scalars[2]
+        #expect(abs(pull - 10 * r / (r * r + 1e-4).squareRoot()) < 1e-4, "\(pull)")
+    }
+
+    @Test func arrivalWeighsEveryStateFromItOnFully() {
+        // Horizon 4, arrival 2, p = 4: weights 1/16, 1, 1, 1 on states 1…4 at unit distance.
+        let cost = GoalCost(goal: SIMD2(1, 0), weight: 1, power: 4, map: .coordinates(x: 0, y: 1))
+        let plan = Tensor(shape: [1, 5, 2], scalars: [Float](repeating: 0, count: 10))
+        #expect(abs(cost.arriving(by: 2).cost(plan)[0] - (1.0 / 16 + 3)) < 1e-6)
+        let composite = CompositeCost([cost, SmoothnessCost(velocityWeight: 0, accelerationWeight: 0)])
+        #expect(abs(composite.arriving(by: 2).cost(plan)[0] - (1.0 / 16 + 3)) < 1e-6)
+        // Without an arrival the weights are (t/4)^4.
+        let plain: Float = [1, 2, 3, 4].map { powf(Float($0) / 4, 4) }.reduce(0, +)
+        #expect(abs(cost.cost(plan)[0] - plain) < 1e-6)
+        #expect(finiteDifferenceMismatches(cost.arriving(by: 3), plans: randomPlans(chains: 2, horizon: 6, dimension: 2, seed: 4)).isEmpty)
     }
 
     @Test func goalCostWeightsLateStates() {
@@ -114,5 +140,30 @@ struct CostGradientTests {
         let pair = Tensor(shape: [1, 4], scalars: Array(plans.scalars[0..<4]))
         let e0 = net.energies(of: pair)[0]
         #expect(abs(cost.transitionEnergies(plans)[0] - e0) < 1e-6)
+    }
+
+    @Test func aFeasibleLevelPricesOnlyTheEnergyAboveIt() {
+        let spec = TransitionFeatureSpec(stateDimension: 2, deltaScale: [20, 20])
+        let net = Network(NetworkConfig(inputShape: [4], layers: [.transitionFeatures(spec)] + .mlpEnergy(hidden: [16], activation: .swish)),
+                          seed: 5)
+        let plans = randomPlans(chains: 4, horizon: 3, dimension: 2, seed: 7, scale: 0.3)
+        let plain = TransitionEnergyCost(network: net)
+        let energies = plain.transitionEnergies(plans)
+        // The level sits in the middle of the widest gap between two energies, away from every
+        // kink, so finite differences hold.
+        let sorted = energies.sorted()
+        let widths: [Float] = (1..<sorted.count).map { sorted[$0] - sorted[$0 - 1] }
+        let gap = 1 + widths.indices.max { widths[$0] < widths[$1] }!
+        let level = (sorted[gap] + sorted[gap - 1]) / 2
+        let constrained = TransitionEnergyCost(network: net, weight: 3, feasibleLevel: level)
+        for c in 0..<4 {
+            let expected = 3 * energies[(c * 3)..<(c * 3 + 3)].reduce(0) { $0 + max(0, $1 - level) }
+            #expect(abs(constrained.cost(plans)[c] - expected) < 1e-4)
+        }
+        #expect(energies.contains { $0 < level } && energies.contains { $0 > level })
+        #expect(finiteDifferenceMismatches(constrained, plans: plans, epsilon: 1e-4).isEmpty)
+        let below = TransitionEnergyCost(network: net, feasibleLevel: energies.max()! + 1)
+        #expect(below.cost(plans).allSatisfy { $0 == 0 })
+        #expect(below.costAndGradient(plans).gradient.scalars.allSatisfy { $0 == 0 })
     }
 }

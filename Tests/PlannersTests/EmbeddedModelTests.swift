@@ -31,6 +31,27 @@ struct EmbeddedModelTests {
         #expect(report.forwardMSE < 0.25 * report.forwardMSEOfNoMotion, "\(kind.rawValue): forward \(report.forwardMSE)")
         if let inverse = report.inverseMSE { #expect(inverse < 0.05, "\(kind.rawValue): inverse \(inverse)") }
     }
+
+    // What the maze planner relies on: with the energy as a constraint (cost above the stored
+    // feasible level), one step of the 0.05 lattice into or inside a wall mostly costs, and a
+    // free step mostly does not. The walls come from the environment, not from the model.
+    @Test func mazeWallsCostAndFreeStepsDoNot() throws {
+        let bundle = try TransitionModelBundle.embedded(for: .maze)
+        let level = try #require(bundle.feasibleEnergy)
+        let maze = Maze()
+        var rows: [Float] = [], walled: [Bool] = []
+        for i in 0...40 { for j in 0...40 { for (dx, dy) in [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, -1)] {
+            let s = SIMD2(-1 + 0.05 * Double(i), -1 + 0.05 * Double(j)), t = s + 0.05 * SIMD2(Double(dx), Double(dy))
+            guard abs(t.x) <= 1, abs(t.y) <= 1 else { continue }
+            rows += [s.x, s.y, t.x, t.y].map(Float.init)
+            walled.append(maze.geometry.walls.contains { $0.intersects(segmentFrom: s, to: t) })
+        } } }
+        let energies = bundle.energy.energies(of: Tensor(shape: [walled.count, 4], scalars: rows))
+        let costly = zip(energies, walled).filter { $0.1 }.map { $0.0 > level }
+        let free = zip(energies, walled).filter { !$0.1 }.map { $0.0 <= level }
+        #expect(Float(costly.filter { $0 }.count) / Float(costly.count) > 0.8, "walled steps above the level")
+        #expect(Float(free.filter { $0 }.count) / Float(free.count) > 0.8, "free steps at or below the level")
+    }
 }
 
 /// The shipped models with the standard presets, in closed loop on episodes of the evaluation
@@ -43,6 +64,13 @@ struct EmbeddedModelControlTests {
         return try Evaluator(episodes: episodes, seed: 0).run(environment: environment, planner: "langevin", model: "embedded") {
             try Agents.controller(for: $0, obstacles: [], planner: .langevin, models: bundle.agentModels, preset: preset)
         }
+    }
+
+    @Test func mazeFindsTheSPathAroundBothWalls() throws {
+        let records = try outcomes(Maze(), kind: .maze, episodes: 2)
+        let successes = records.filter(\.success).count, steps = records.map(\.steps)
+        #expect(successes == 2, "\(records.map(\.finalDistance))")
+        #expect(steps.allSatisfy { $0 < 200 }, "\(steps) steps")
     }
 
     @Test func reacherReachesItsGoals() throws {

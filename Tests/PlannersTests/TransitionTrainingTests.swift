@@ -75,6 +75,30 @@ struct TransitionTrainingTests {
     // A run checkpointed at step 20 and resumed to 40 ends with exactly the parameters of an
     // uninterrupted 40-step run: per-step random streams, optimiser moments and the replay
     // buffer (wrapped, so its write position matters) all survive the checkpoint.
+    @Test func refusedMovesAreExactlyTheMovesTheMazeDidNotMake() throws {
+        let data = try TransitionData(EnvironmentKind.maze.randomRollouts(episodes: 20, seed: 3))
+        let refused = data.refusedMoves()
+        let maze = Maze()
+        var expected = 0
+        for r in 0..<data.count {
+            let pair = data.pairs.row(r).map(Double.init), action = data.actions.row(r).map(Double.init)
+            let (next, blocked) = maze.transition(from: SIMD2(pair[0], pair[1]), action: SIMD2(action[0], action[1]))
+            let commanded = maze.commandedNextState(from: SIMD2(pair[0], pair[1]), action: SIMD2(action[0], action[1]))
+            if blocked || abs(next.x - commanded.x) > 1e-5 || abs(next.y - commanded.y) > 1e-5 { expected += 1 }
+        }
+        #expect(refused.rows == expected && expected > 100, "\(refused.rows) refused rows, \(expected) expected")
+        // Each row is a state and where its action pointed: a wall or past the border.
+        for r in 0..<refused.rows {
+            let row = refused.row(r).map(Double.init)
+            let (s, target) = (SIMD2(row[0], row[1]), SIMD2(row[2], row[3]))
+            let outside = abs(target.x) > 1 || abs(target.y) > 1
+            let walled = maze.geometry.walls.contains { $0.intersects(segmentFrom: s, to: target) }
+            #expect(outside || walled, "row \(r): \(s) → \(target)")
+        }
+        // The reacher's torques command no next state.
+        #expect(try TransitionData(EnvironmentKind.reacher.randomRollouts(episodes: 2, seed: 3)).refusedMoves().rows == 0)
+    }
+
     @Test func resumingContinuesExactlyFromTheSavedStep() throws {
         let dir = try scratchDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

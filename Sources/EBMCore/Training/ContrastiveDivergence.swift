@@ -83,10 +83,18 @@ public struct ContrastiveDivergence {
     }
 
     /// One training step on a batch of positives (with their labels for conditional models).
+    ///
+    /// `knownNegatives` (unconditional models only) join the sampled negatives as they are,
+    /// neither refined nor replayed: samples known to lie off the data, such as moves the world
+    /// refused, which the sampler may never propose while the energy still prices them low.
     @discardableResult
-    public mutating func step(positives: Tensor, labels: Tensor? = nil, rng: inout RNG) throws -> ContrastiveDivergenceStatistics {
+    public mutating func step(positives: Tensor, labels: Tensor? = nil, knownNegatives: Tensor? = nil,
+                              rng: inout RNG) throws -> ContrastiveDivergenceStatistics {
+        precondition(knownNegatives == nil || (labels == nil && knownNegatives!.rowWidth == positives.rowWidth),
+                     "known negatives need an unconditional model and the positives' row width")
         network.beginTrainingStep()
-        let (negatives, negativeLabels, replayed) = negatives(for: positives, labels: labels, rng: &rng)
+        var (negatives, negativeLabels, replayed) = negatives(for: positives, labels: labels, rng: &rng)
+        if let knownNegatives, knownNegatives.rows > 0 { negatives = Tensor.concatenatingRows([negatives, knownNegatives]) }
         return try update(positives: positives, negatives: negatives, labels: labels, negativeLabels: negativeLabels,
                           replayed: replayed)
     }
