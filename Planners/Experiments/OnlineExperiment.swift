@@ -130,7 +130,7 @@ public struct OnlineExperiment: Sendable {
         results.withUnsafeMutableBufferPointer { out in
             DispatchQueue.concurrentPerform(iterations: shards) { shard in
                 let copy = AgentModels(energy: models.energy?.copy(), inverseDynamics: models.inverseDynamics?.copy(),
-                                       forwardDynamics: models.forwardDynamics?.copy())
+                                       forwardDynamics: models.forwardDynamics?.copy(), feasibleEnergy: models.feasibleEnergy)
                 let evaluator = Evaluator(episodes: episodes, seed: evaluationSeed, obstacles: obstacles,
                                           shardIndex: shard, shardCount: shards)
                 out[shard] = Result {

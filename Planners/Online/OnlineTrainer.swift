@@ -133,13 +133,13 @@ public struct OnlineTrainer<E: Environment> {
 
     private mutating func round() throws -> OnlineLearningStatistics {
         let k = UInt64(rounds)
-        let (method, preset, seed) = (method, preset, seed)
+        let (method, preset, seed, level) = (method, preset, seed, models.feasibleEnergy)
         var results = [Result<OnlineStep, Error>?](repeating: nil, count: workers.count)
         workers.withUnsafeMutableBufferPointer { w in
             results.withUnsafeMutableBufferPointer { out in
                 DispatchQueue.concurrentPerform(iterations: w.count) { i in
                     var rng = RNG(seed: seed, stream: k << 16 | UInt64(i))
-                    out[i] = Result { try w[i].step(method: method, preset: preset, seed: seed, rng: &rng) }
+                    out[i] = Result { try w[i].step(method: method, preset: preset, feasibleEnergy: level, seed: seed, rng: &rng) }
                 }
             }
         }
@@ -161,8 +161,20 @@ public struct OnlineTrainer<E: Environment> {
         let stats = try learner.learn(OnlineBatch(positives: pairs, actions: actions, planned: planned), rng: &rng)
         for worker in workers { worker.replica.assignParameters(from: learner.network) }
         rounds += 1
+        if method == .ebm && rounds % settings.adaptEvery == 0 { measureFeasibleEnergy(rng: &rng) }
         if let gap = stats.energyGap { adaptEffort(gap) }
         return stats
+    }
+
+    /// The level under which 90 % of the observed transitions lie (up to 2048 replayed ones),
+    /// for presets that use the energy as a constraint; it moves with the energy, and each
+    /// episode plans with the level of its start.
+    private mutating func measureFeasibleEnergy(rng: inout RNG) {
+        let sample = positives.sample(min(positives.count, 2048), rng: &rng)
+        let d = models.configuration.stateDimension
+        let pairs = Tensor(shape: [sample.rows, 2 * d], scalars: (0..<sample.rows).flatMap { sample.row($0).prefix(2 * d) })
+        let sorted = learner.network.energies(of: pairs).sorted()
+        models.feasibleEnergy = sorted[min(sorted.count - 1, sorted.count * 90 / 100)]
     }
 
     /// The paper's adaptive sampling: more planning iterations while the energy still tells

@@ -1,3 +1,5 @@
+import EBMEnvironments
+
 /// Settings of online training (SPEC §5, reference §3.3). Defaults follow the paper's loop
 /// where it is sound: Adam lr 1e-3 with β = (0, 0.999) for the energy, α = 1, a positive
 /// replay of 10⁶ transitions, a negative replay of 10⁴ swapped in with probability 0.5, no
@@ -33,6 +35,15 @@ public struct OnlineTrainingSettings: Equatable, Sendable {
     public var maxPlanIterations = 800
 
     public init() {}
+
+    /// The defaults for `kind`: the maze's energy learns with α = 0.1, as offline
+    /// (`TransitionTrainingSettings.standard(for:)`), so that walls can cost more than free
+    /// moves by more than α = 1's ±0.5 allows.
+    public static func standard(for kind: EnvironmentKind) -> OnlineTrainingSettings {
+        var settings = OnlineTrainingSettings()
+        if kind == .maze { settings.regularization = 0.1 }
+        return settings
+    }
 
     /// The reason these settings cannot run, or nil.
     public var problem: String? {

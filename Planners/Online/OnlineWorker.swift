@@ -44,11 +44,13 @@ struct OnlineWorker<E: Environment> {
     mutating func forgetPlans() { controller = nil }
 
     /// Plans from the current state, executes the plan's first action and, when that ends the
-    /// episode, starts the next one. Everything random comes from `rng`, so the step depends
+    /// episode, starts the next one. A new episode's planner prices the energy with
+    /// `feasibleEnergy` when its preset uses the energy as a constraint. Everything random comes from `rng`, so the step depends
     /// on nothing another worker does.
-    mutating func step(method: OnlineMethod, preset: PlanningPreset, seed: UInt64, rng: inout RNG) throws -> OnlineStep {
+    mutating func step(method: OnlineMethod, preset: PlanningPreset, feasibleEnergy: Float?, seed: UInt64,
+                       rng: inout RNG) throws -> OnlineStep {
         if controller == nil {
-            let models = method == .ebm ? AgentModels(energy: replica) : AgentModels(forwardDynamics: replica)
+            let models = method == .ebm ? AgentModels(energy: replica, feasibleEnergy: feasibleEnergy) : AgentModels(forwardDynamics: replica)
             controller = try Agents.controller(for: environment, obstacles: [], planner: method.planner, models: models, preset: preset)
         }
         let state = E.array(environment.state).map(Float.init)

@@ -219,6 +219,7 @@ extension Experiment {
             let output = try options.output("online")
             var experiment = OnlineExperiment(budget: budget, points: points,
                                               seeds: (0..<UInt64(seedCount)).map { options.seed + $0 }, evaluationEpisodes: episodes)
+            experiment.settings = .standard(for: kind)
             experiment.settings.environments = environments
             if obstacle { experiment.evaluationObstacles = ObstacleExperiment(episodes: 1, seed: 0).obstacles }
             var bar = ProgressBar(total: budget * seedCount * experiment.methods.count, label: "online \(env)")

@@ -53,6 +53,8 @@ struct OnlineTrainingTests {
         let again = resumed.bundle()
         #expect(again.trainingState == saved.trainingState)
         #expect(again.info == saved.info)
+        // The energy's feasible level, measured every 10 rounds, is part of the saved state.
+        #expect(saved.feasibleEnergy != nil && again.feasibleEnergy == saved.feasibleEnergy)
         #expect(again.energy.parameters.map(\.value) == saved.energy.parameters.map(\.value))
         try resumed.train(untilSteps: 120)
         #expect(resumed.environmentSteps == 120)
