@@ -70,6 +70,14 @@ public struct TransitionModelBundle {
         set { info["feasible_energy"] = newValue.map { "\($0)" } }
     }
 
+    /// The 90th percentile of `energy` over the transitions `pairs` (rows [s_t, s_t+1]): the
+    /// level `feasibleEnergy` holds, where a planner that uses the energy as a constraint
+    /// starts to pay (`TransitionEnergyCost.feasibleLevel`).
+    static func feasibleLevel(of energy: Network, on pairs: Tensor) -> Float {
+        let sorted = energy.energies(of: pairs).sorted()
+        return sorted[min(sorted.count - 1, sorted.count * 90 / 100)]
+    }
+
     /// Writes the bundle atomically; on failure nothing is left behind.
     public func save(to url: URL) throws {
         var extras: [String: Tensor] = [:]

@@ -250,13 +250,6 @@ public struct TransitionTrainer {
         return (recent.map(\.positiveEnergy).reduce(0, +) / n, recent.map(\.negativeEnergy).reduce(0, +) / n)
     }
 
-    /// The energy below which 90 % of `data`'s transitions lie under `energy`: where a planner
-    /// that uses the energy as a constraint starts to pay (`TransitionEnergyCost.feasibleLevel`).
-    static func feasibleEnergy(of energy: Network, on data: TransitionData) -> Float {
-        let sorted = energy.energies(of: data.pairs).sorted()
-        return sorted[min(sorted.count - 1, sorted.count * 90 / 100)]
-    }
-
     /// Held-out measures of the current models.
     public func report() -> TransitionModelReport { TransitionModelEvaluation.report(bundle(), heldOut: heldOut) }
 
@@ -272,7 +265,7 @@ public struct TransitionTrainer {
         if let inverse { bundle.storeOptimizer(inverse.optimizer, of: inverse.network, as: "inverse") }
         bundle.storeOptimizer(forward.optimizer, of: forward.network, as: "forward")
         if let replay = contrastive.replay { bundle.storeReplay(replay, as: "replay") }
-        bundle.feasibleEnergy = Self.feasibleEnergy(of: energy, on: heldOut)
+        bundle.feasibleEnergy = TransitionModelBundle.feasibleLevel(of: energy, on: heldOut.pairs)
         bundle.info["step"] = "\(step)"
         bundle.info["seed"] = "\(seed)"
         bundle.info["data"] = fingerprint

@@ -154,7 +154,7 @@ public struct OnlineTrainer<E: Environment> {
         let batch = Tensor.concatenatingRows([fresh, positives.sample(max(settings.positiveBatch - steps.count, 0), rng: &rng)])
         positives.add(fresh, rng: &rng)
         let d = steps[0].state.count
-        let pairs = Tensor(shape: [batch.rows, 2 * d], scalars: (0..<batch.rows).flatMap { batch.row($0).prefix(2 * d) })
+        let pairs = Self.transitions(of: batch, stateDimension: d)
         let actions = Tensor(shape: [batch.rows, positives.rowWidth - 2 * d],
                              scalars: (0..<batch.rows).flatMap { batch.row($0).dropFirst(2 * d) })
         let planned = Tensor(shape: [steps.count, 2 * d], scalars: steps.flatMap { $0.state + $0.planned })
@@ -172,9 +172,12 @@ public struct OnlineTrainer<E: Environment> {
     private mutating func measureFeasibleEnergy(rng: inout RNG) {
         let sample = positives.sample(min(positives.count, 2048), rng: &rng)
         let d = models.configuration.stateDimension
-        let pairs = Tensor(shape: [sample.rows, 2 * d], scalars: (0..<sample.rows).flatMap { sample.row($0).prefix(2 * d) })
-        let sorted = learner.network.energies(of: pairs).sorted()
-        models.feasibleEnergy = sorted[min(sorted.count - 1, sorted.count * 90 / 100)]
+        models.feasibleEnergy = TransitionModelBundle.feasibleLevel(of: learner.network, on: Self.transitions(of: sample, stateDimension: d))
+    }
+
+    /// The [s_t, s_t+1] part of positive-replay rows [s_t, s_t+1, a_t].
+    private static func transitions(of rows: Tensor, stateDimension d: Int) -> Tensor {
+        Tensor(shape: [rows.rows, 2 * d], scalars: (0..<rows.rows).flatMap { rows.row($0).prefix(2 * d) })
     }
 
     /// The paper's adaptive sampling: more planning iterations while the energy still tells

@@ -143,7 +143,8 @@ struct Train: ParsableCommand {
         }
         bar.finish()
 
-        let report = trainer.report()
+        let trained = trainer.bundle()
+        let report = TransitionModelEvaluation.report(trained, heldOut: trainer.heldOut)
         func round(_ x: Float) -> Double { (Double(x) * 1e5).rounded() / 1e5 }
         var summary: [String: Any] = [
             "env": kind.rawValue, "seed": seed, "steps": trainer.step, "out": out,
@@ -155,7 +156,7 @@ struct Train: ParsableCommand {
             "inverse_mse": report.inverseMSE.map { round($0) as Any } ?? NSNull(),
             "seconds": (Date().timeIntervalSince(started) * 10).rounded() / 10,
         ]
-        if let level = trainer.bundle().feasibleEnergy { summary["feasible_energy"] = round(level) }
+        if let level = trained.feasibleEnergy { summary["feasible_energy"] = round(level) }
         if let recent = trainer.recentEnergies {
             summary["energy_positive"] = round(recent.positive)
             summary["energy_negative"] = round(recent.negative)
