@@ -16,6 +16,12 @@ public struct ImageTrainingOptions: Codable, Equatable, Sendable {
     public var replayFraction: Float = 0.95
     /// α of the CD loss.
     public var regularization: Float = 1
+    /// Rows per step of known negatives for a conditional model: data images under a label
+    /// they do not show (`ShapeDataset.mismatchedLabel`). Not in IGEBM, whose negatives only
+    /// ever come from the sampler; 0 turns them off.
+    public var labelNegatives = 0
+    /// Groups of negative chains refined at once, one per core (`ContrastiveDivergence.chainShards`).
+    public var chainShards = 2
 
     public init() {}
 
@@ -38,6 +44,8 @@ public struct ImageTrainingOptions: Codable, Equatable, Sendable {
             return "replay fraction must be in [0, 1], got \(replayFraction)"
         }
         guard regularization.isFinite && regularization >= 0 else { return "α must be non-negative, got \(regularization)" }
+        guard chainShards >= 1 && chainShards <= 64 else { return "chain shards must be in 1...64, got \(chainShards)" }
+        guard labelNegatives >= 0 && labelNegatives <= 4096 else { return "label negatives must be in 0...4096, got \(labelNegatives)" }
         return nil
     }
 }
@@ -73,6 +81,7 @@ public struct ImageTrainer {
                                         })
         trainer.replayFraction = options.replayFraction
         trainer.regularization = options.regularization
+        trainer.chainShards = options.chainShards
         // A resumed run draws from its own stream, so it never replays the data of the steps
         // before the checkpoint.
         rng = RNG(seed: seed, stream: UInt64(model.step) &+ 1)
@@ -87,7 +96,17 @@ public struct ImageTrainer {
     @discardableResult
     public mutating func step() throws -> ContrastiveDivergenceStatistics {
         let (images, factors) = spec.data.batch(options.batchSize, rng: &rng)
-        var statistics = try trainer.step(positives: images, labels: spec.condition.labels(factors), rng: &rng)
+        var known: Tensor?, knownLabels: Tensor?
+        let condition = spec.condition
+        if options.labelNegatives > 0 && condition != .none {
+            let rows = (0..<options.labelNegatives).map { $0 % factors.count }
+            known = images.gatherRows(rows)
+            knownLabels = Tensor(shape: [rows.count, condition.labelWidth], scalars: rows.flatMap {
+                spec.data.mismatchedLabel(for: factors[$0], condition: condition, rng: &rng)
+            })
+        }
+        var statistics = try trainer.step(positives: images, labels: condition.labels(factors), knownNegatives: known,
+                                          knownNegativeLabels: knownLabels, rng: &rng)
         statistics.step += startStep
         return statistics
     }

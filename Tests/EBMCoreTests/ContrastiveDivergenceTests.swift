@@ -42,6 +42,32 @@ struct ContrastiveDivergenceTests {
         #expect(trainer.step == 1)
     }
 
+    @Test func shardedChainsGiveTheUpdateOfOneBatch() throws {
+        // Noise-free IGEBM steps draw no randomness that matters, so refining the chains in
+        // three groups on three network copies must give the negatives, and hence the update,
+        // of one batch — with every chain keeping its own label.
+        var layers = [LayerSpec].mlpEnergy(hidden: [16])
+        layers.insert(.conditionalGainBias, at: 1)
+        let config = NetworkConfig(inputShape: [3], labelCount: 2, layers: layers)
+        func train(shards: Int) throws -> [Float] {
+            let net = Network(config, seed: 1)
+            var trainer = ContrastiveDivergence(
+                network: net, optimizer: Adam(learningRate: 1e-2),
+                sampler: LangevinSampler(steps: 5, stepSize: .constant(0.1), mode: .igebm(noise: 0, gradientClip: nil, bounds: nil)),
+                replay: nil, freshNegatives: { p, _ in Tensor(shape: p.shape, scalars: p.scalars.map { -$0 }) })
+            trainer.chainShards = shards
+            var rng = RNG(seed: 2)
+            let x = Tensor(shape: [10, 3], scalars: (0..<30).map { _ in rng.uniform(-1, 1) })
+            let labels = Tensor(shape: [10, 2], scalars: (0..<20).map { _ in rng.uniform(0, 1) })
+            for _ in 0..<3 { try trainer.step(positives: x, labels: labels, rng: &rng) }
+            return net.parameters.flatMap(\.value.scalars)
+        }
+        let one = try train(shards: 1), three = try train(shards: 3)
+        let untrained = Network(config, seed: 1).parameters.flatMap(\.value.scalars)
+        #expect(zip(one, untrained).map { abs($0 - $1) }.max()! > 1e-3, "the steps changed the network")
+        #expect(zip(one, three).map { abs($0 - $1) }.max()! < 1e-5)
+    }
+
     @Test func sameSeedSameTraining() throws {
         func run() throws -> [Tensor] {
             var model = GaussianRingModel(seed: 5)

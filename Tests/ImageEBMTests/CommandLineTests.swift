@@ -91,6 +91,8 @@ struct CommandLineTests {
             ["train", "--channels", "4,x", "--checkpoint", model] + out,
             ["train", "--size", "18", "--downsample", "1,1,1", "--channels", "4,4,4", "--checkpoint", model] + out,
             ["train", "--resume", "--checkpoint", model] + out,
+            ["train", "--chain-shards", "0", "--checkpoint", model] + out,
+            ["train", "--condition", "none", "--label-negatives", "4", "--checkpoint", model] + out,
             ["sample", "--model", model] + out,
             ["sample", "--model", dir.appendingPathComponent("junk.safetensors").path] + out,
             ["sample", "--model", unconditional, "--count", "0"] + out,

@@ -113,6 +113,26 @@ struct LabelEncodingTests {
         #expect(ImageCondition.position.labels(fs) == Tensor(shape: [2, 2], scalars: [0, 1, 1, 0]))
         #expect(ImageCondition.none.labels(fs) == nil)
     }
+
+    @Test func mismatchedLabelsDescribeAnotherSprite() {
+        let data = ShapeDataset(size: 16)
+        var rng = RNG(seed: 21)
+        func iou(_ a: [Float], _ b: [Float]) -> Float {
+            let both = zip(a, b).filter { $0 >= 0.5 && $1 >= 0.5 }.count
+            let either = zip(a, b).filter { $0 >= 0.5 || $1 >= 0.5 }.count
+            return Float(both) / Float(either)
+        }
+        for _ in 0..<50 {
+            let f = data.randomFactors(rng: &rng)
+            let shape = data.mismatchedLabel(for: f, condition: .shape, rng: &rng)
+            #expect(shape.reduce(0, +) == 1 && shape != ImageCondition.shape.encode(f))
+            let position = data.mismatchedLabel(for: f, condition: .position, rng: &rng)
+            var moved = f
+            (moved.x, moved.y) = (position[0], position[1])
+            #expect(iou(data.renderer.render(f), data.renderer.render(moved)) < 0.5)
+            #expect(data.mismatchedLabel(for: f, condition: .none, rng: &rng).isEmpty)
+        }
+    }
 }
 
 private extension Double { var float: Float { Float(self) } }

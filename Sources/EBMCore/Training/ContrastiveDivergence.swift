@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Statistics of one contrastive-divergence step.
 public struct ContrastiveDivergenceStatistics: Sendable, Equatable {
     /// Step index (1-based, after the update).
@@ -45,6 +47,12 @@ public struct ContrastiveDivergence {
     public var freshNegatives: (Tensor, inout RNG) -> Tensor
     /// Steps completed.
     public private(set) var step = 0
+    /// Groups the negative chains are split into, each refined on its own thread by its own
+    /// copy of the network with its own random stream; 1 refines them all on the calling
+    /// thread. The same seed and shard count give the same bytes on any number of cores.
+    public var chainShards = 1
+    /// The copies that refine shards 2, 3, … (the network itself refines the first).
+    private var shardNetworks: [Network] = []
 
     public init(network: Network, optimizer: Adam = Adam(), sampler: LangevinSampler,
                 replay: ReplayBuffer?, mask: [Bool]? = nil,
@@ -71,7 +79,7 @@ public struct ContrastiveDivergence {
     private mutating func negatives(from fresh: Tensor, labels: Tensor?, rng: inout RNG) -> (x: Tensor, labels: Tensor?, replayed: Int) {
         var (x, negativeLabels, replayed) = replay?.mix(fresh: fresh, labels: labels, fraction: replayFraction, rng: &rng)
             ?? (fresh, labels, 0)
-        sampler.run(&x, energy: network.conditioned(on: negativeLabels), mask: mask, rng: &rng)
+        refine(&x, labels: negativeLabels, rng: &rng)
         if sampler.steps > 0 || replayed == 0 {
             replay?.add(x, labels: negativeLabels, rng: &rng)
         } else {
@@ -82,19 +90,49 @@ public struct ContrastiveDivergence {
         return (x, negativeLabels, replayed)
     }
 
+    /// Runs the sampler on the chains `x`, in `chainShards` groups of rows at once.
+    private mutating func refine(_ x: inout Tensor, labels: Tensor?, rng: inout RNG) {
+        let shards = min(max(chainShards, 1), x.rows)
+        guard shards > 1 && sampler.steps > 0 else {
+            sampler.run(&x, energy: network.conditioned(on: labels), mask: mask, rng: &rng)
+            return
+        }
+        while shardNetworks.count < shards - 1 { shardNetworks.append(network.copy()) }
+        for copy in shardNetworks.prefix(shards - 1) { copy.assignParameters(from: network) }
+        let networks = [network] + shardNetworks.prefix(shards - 1)
+        let bounds = (0...shards).map { $0 * x.rows / shards }
+        let seeds = (0..<shards).map { _ in rng.next() }
+        var parts = (0..<shards).map { x.gatherRows(Array(bounds[$0]..<bounds[$0 + 1])) }
+        let (sampler, mask) = (sampler, mask)
+        parts.withUnsafeMutableBufferPointer { parts in
+            DispatchQueue.concurrentPerform(iterations: shards) { s in
+                var shardRNG = RNG(seed: seeds[s])
+                let shardLabels = labels?.gatherRows(Array(bounds[s]..<bounds[s + 1]))
+                sampler.run(&parts[s], energy: networks[s].conditioned(on: shardLabels), mask: mask, rng: &shardRNG)
+            }
+        }
+        x = Tensor.concatenatingRows(parts).reshaped(x.shape)
+    }
+
     /// One training step on a batch of positives (with their labels for conditional models).
     ///
-    /// `knownNegatives` (unconditional models only) join the sampled negatives as they are,
-    /// neither refined nor replayed: samples known to lie off the data, such as moves the world
-    /// refused, which the sampler may never propose while the energy still prices them low.
+    /// `knownNegatives` join the sampled negatives as they are, neither refined nor replayed:
+    /// samples known to lie off the data, which the sampler may never propose while the energy
+    /// still prices them low — moves the world refused, or an image under a label it does not
+    /// show. `knownNegativeLabels` holds their labels, one row each, for a conditional model.
     @discardableResult
     public mutating func step(positives: Tensor, labels: Tensor? = nil, knownNegatives: Tensor? = nil,
-                              rng: inout RNG) throws -> ContrastiveDivergenceStatistics {
-        precondition(knownNegatives == nil || (labels == nil && knownNegatives!.rowWidth == positives.rowWidth),
-                     "known negatives need an unconditional model and the positives' row width")
+                              knownNegativeLabels: Tensor? = nil, rng: inout RNG) throws -> ContrastiveDivergenceStatistics {
+        precondition(knownNegatives.map { $0.rowWidth == positives.rowWidth } ?? true,
+                     "known negatives need the positives' row width")
+        precondition(knownNegatives == nil || (labels == nil) == (knownNegativeLabels == nil),
+                     "known negatives of a conditional model need labels, of an unconditional one none")
         network.beginTrainingStep()
         var (negatives, negativeLabels, replayed) = negatives(for: positives, labels: labels, rng: &rng)
-        if let knownNegatives, knownNegatives.rows > 0 { negatives = Tensor.concatenatingRows([negatives, knownNegatives]) }
+        if let knownNegatives, knownNegatives.rows > 0 {
+            negatives = Tensor.concatenatingRows([negatives, knownNegatives])
+            if let knownNegativeLabels { negativeLabels = Tensor.concatenatingRows([negativeLabels!, knownNegativeLabels]) }
+        }
         return try update(positives: positives, negatives: negatives, labels: labels, negativeLabels: negativeLabels,
                           replayed: replayed)
     }
