@@ -18,13 +18,8 @@ struct Classify: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        BLAS.setThreads(1)
-        try task.check()
-        let out = TaskOutput(task: "classify", output: output)
-        try out.prepare()
-        let (model, _) = try loadModel(task.model)
-        var rng = RNG(seed: output.seed, stream: 0x696D67)
-        let result = try EnergyClassification(count: task.count).run(model, rng: &rng)
-        try out.write(result, size: model.data.size, extra: ["model": task.model, "condition": model.condition.rawValue])
+        try task.run("classify", output: output) { model, rng in
+            try EnergyClassification(count: task.count).run(model, rng: &rng)
+        }
     }
 }

@@ -19,15 +19,10 @@ struct CrossClass: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        BLAS.setThreads(1)
-        try task.check()
         let sampler = try sampling.sampler()
         try length.check()
-        let out = TaskOutput(task: "crossclass", output: output)
-        try out.prepare()
-        let (model, _) = try loadModel(task.model)
-        var rng = RNG(seed: output.seed, stream: 0x696D67)
-        let result = try CrossClassMapping(count: task.count, sampler: sampler, rounds: length.rounds).run(model, rng: &rng)
-        try out.write(result, size: model.data.size, extra: ["model": task.model, "condition": model.condition.rawValue])
+        try task.run("crossclass", output: output) { model, rng in
+            try CrossClassMapping(count: task.count, sampler: sampler, rounds: length.rounds).run(model, rng: &rng)
+        }
     }
 }

@@ -22,20 +22,15 @@ struct Inpaint: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        BLAS.setThreads(1)
-        try task.check()
         guard let start = Inpainting.Start(rawValue: start) else {
             throw CommandError("--start must be noise or meanImage, got \"\(self.start)\"")
         }
         let sampler = try sampling.sampler()
         try length.check()
-        let out = TaskOutput(task: "inpaint", output: output)
-        try out.prepare()
-        let (model, _) = try loadModel(task.model)
-        var rng = RNG(seed: output.seed, stream: 0x696D67)
         var inpainting = Inpainting(count: task.count, sampler: sampler, rounds: length.rounds)
         inpainting.start = start
-        let result = inpainting.run(model, rng: &rng)
-        try out.write(result, size: model.data.size, extra: ["model": task.model, "condition": model.condition.rawValue])
+        try task.run("inpaint", output: output) { model, rng in
+            inpainting.run(model, rng: &rng)
+        }
     }
 }

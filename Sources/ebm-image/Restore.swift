@@ -20,15 +20,10 @@ struct Restore: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        BLAS.setThreads(1)
-        try task.check()
         let sampler = try sampling.sampler()
         try length.check()
-        let out = TaskOutput(task: "restore", output: output)
-        try out.prepare()
-        let (model, _) = try loadModel(task.model)
-        var rng = RNG(seed: output.seed, stream: 0x696D67)
-        let result = Restoration(count: task.count, sampler: sampler, rounds: length.rounds).run(model, rng: &rng)
-        try out.write(result, size: model.data.size, extra: ["model": task.model, "condition": model.condition.rawValue])
+        try task.run("restore", output: output) { model, rng in
+            Restoration(count: task.count, sampler: sampler, rounds: length.rounds).run(model, rng: &rng)
+        }
     }
 }

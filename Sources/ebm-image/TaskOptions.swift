@@ -1,4 +1,6 @@
 import ArgumentParser
+import EBMCore
+import ImageEBM
 
 /// Options shared by the commands that run a task on a trained model.
 struct TaskOptions: ParsableArguments {
@@ -8,6 +10,21 @@ struct TaskOptions: ParsableArguments {
     var count = 64
 
     func check() throws { try checkCount(count) }
+
+    /// The body every single-model task shares: checks the count, makes sure the outputs can
+    /// be written, loads the model, runs `task` on the command's seeded stream and writes the
+    /// PNG grid and metrics line named `name`.
+    func run(_ name: String, output: OutputOptions,
+             _ task: (ImageEnergyModel, inout RNG) throws -> ImageTaskResult) throws {
+        BLAS.setThreads(1)
+        try check()
+        let out = TaskOutput(task: name, output: output)
+        try out.prepare()
+        let (model, _) = try loadModel(self.model)
+        var rng = RNG(seed: output.seed, stream: 0x696D67)
+        let result = try task(model, &rng)
+        try out.write(result, size: model.data.size, extra: ["model": self.model, "condition": model.condition.rawValue])
+    }
 }
 
 /// Bounds on --count shared by every task command.
