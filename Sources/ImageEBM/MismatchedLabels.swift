@@ -8,7 +8,8 @@ extension ShapeDataset {
     /// a continuous one (position, scale, rotation) must move the sprite so far that its
     /// binarised render overlaps the original's by less than `maximumOverlap` (IoU), because a
     /// neighbouring position level or a rotation by a symmetry of the shape is no negative at
-    /// all. After `attempts` draws the least overlapping one is taken.
+    /// all. After `attempts` draws the least overlapping one is taken. A data set of one shape
+    /// has no other shape label: its own comes back, and the pair cancels in the loss.
     public func mismatchedLabel(for factors: ShapeFactors, condition: ImageCondition,
                                 maximumOverlap: Float = 0.5, attempts: Int = 16, rng: inout RNG) -> [Float] {
         switch condition {
