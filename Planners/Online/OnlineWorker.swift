@@ -45,8 +45,8 @@ struct OnlineWorker<E: Environment> {
 
     /// Plans from the current state, executes the plan's first action and, when that ends the
     /// episode, starts the next one. A new episode's planner prices the energy with
-    /// `feasibleEnergy` when its preset uses the energy as a constraint. Everything random comes from `rng`, so the step depends
-    /// on nothing another worker does.
+    /// `feasibleEnergy` when its preset uses the energy as a constraint. Everything random
+    /// comes from `rng`, so the step depends on nothing another worker does.
     mutating func step(method: OnlineMethod, preset: PlanningPreset, feasibleEnergy: Float?, seed: UInt64,
                        rng: inout RNG) throws -> OnlineStep {
         if controller == nil {
