@@ -31,4 +31,14 @@ public enum EnvironmentKind: String, CaseIterable, Sendable {
         case .reacher: return nil
         }
     }
+
+    /// The next state `action` commanded from `state` when the world went to `next` instead —
+    /// a move into a wall or an obstacle, or past the border: a known infeasible transition.
+    /// Nil for a move the world made (observed and commanded agree to 1e-5) and for
+    /// environments without commanded states.
+    public func refusedMove(from state: [Float], to next: [Float], action: [Float]) -> [Float]? {
+        guard let commanded = commandedNextState(from: state.map(Double.init), action: action.map(Double.init)),
+              zip(commanded, next).contains(where: { abs($0 - Double($1)) > 1e-5 }) else { return nil }
+        return commanded.map(Float.init)
+    }
 }

@@ -117,12 +117,10 @@ public struct TransitionData: Sendable {
         var rows = [Float]()
         for r in 0..<count {
             let pair = pairs.row(r)
-            guard let commanded = environment.commandedNextState(from: pair[0..<d].map(Double.init),
-                                                                 action: actions.row(r).map(Double.init)) else { break }
-            // Observed and commanded agree to rounding for every move the world made.
-            guard zip(commanded, pair[d...]).contains(where: { abs($0 - Double($1)) > 1e-5 }) else { continue }
+            guard let commanded = environment.refusedMove(from: Array(pair[0..<d]), to: Array(pair[d...]),
+                                                          action: Array(actions.row(r))) else { continue }
             rows += pair[0..<d]
-            rows += commanded.map(Float.init)
+            rows += commanded
         }
         return Tensor(shape: [rows.count / (2 * d), 2 * d], scalars: rows)
     }

@@ -3,7 +3,8 @@ import EBMCore
 /// Contrastive divergence on the transition energy with the planner's transitions as
 /// negatives: the energy rises where the planner expected the world to go and it did not, and
 /// falls where it did go. The core trainer swaps negatives with its replay buffer and
-/// optionally refines them by Langevin on s_t+1, in the same sampling frame as offline training.
+/// optionally refines them by Langevin on s_t+1, in the same sampling frame as offline training;
+/// moves the world refused join them as known negatives, as in offline maze training.
 struct EnergyLearner: OnlineLearner {
     /// The energy in state coordinates, as the planners use it.
     let network: Network
@@ -29,9 +30,14 @@ struct EnergyLearner: OnlineLearner {
     }
 
     mutating func learn(_ batch: OnlineBatch, rng: inout RNG) throws -> OnlineLearningStatistics {
-        let stats = try contrastive.step(positives: frame.framed(batch.positives), negativeStarts: frame.framed(batch.planned), rng: &rng)
+        // A refused move comes with what the world did from the same state, so that the known
+        // negatives, which crowd at the walls, do not raise the energy of wall-side states as a
+        // whole: the energy learns where s_t+1 goes, not which s_t the agent bumped from.
+        let positives = Tensor.concatenatingRows([batch.positives] + (batch.refusedOutcomes.map { [$0] } ?? []))
+        let stats = try contrastive.step(positives: frame.framed(positives), negativeStarts: frame.framed(batch.planned),
+                                         knownNegatives: batch.refused.map(frame.framed), rng: &rng)
         network.assignParameters(from: contrastive.network)
-        return OnlineLearningStatistics(loss: stats.loss, energyGap: stats.negativeEnergy - stats.positiveEnergy)
+        return OnlineLearningStatistics(loss: stats.loss, energyGap: stats.sampledNegativeEnergy - stats.positiveEnergy)
     }
 
     func store(in bundle: inout TransitionModelBundle) {

@@ -9,12 +9,18 @@ public struct OnlineBatch {
     /// The round's executed plan transitions [s_t, planned s_t+1]: what the planner believed
     /// the world would do from the states it acted in.
     public var planned: Tensor
+    /// Moves the world refused [s_t, commanded s_t+1], drawn from all refused so far: known
+    /// infeasible transitions (nil when there are none or the settings use none).
+    public var refused: Tensor?
+    /// What the world did instead [s_t, observed s_t+1], row for row with `refused`.
+    public var refusedOutcomes: Tensor?
 }
 
 /// What one optimiser step reports.
 public struct OnlineLearningStatistics: Sendable {
     public var loss: Float
-    /// mean E(x⁻) − mean E(x⁺) for energy learners, nil for others.
+    /// mean E(x⁻) − mean E(x⁺) for energy learners, over the planned negatives (refused moves
+    /// aside: they measure the walls, not the planner); nil for others.
     public var energyGap: Float?
 }
 

@@ -20,10 +20,10 @@ public struct OnlineTrainingProgress: Sendable {
 /// (in parallel: one read-only replica per environment), executes one step and reports the
 /// observed transition and the plan's first transition. The observed ones go to the positive
 /// replay; one optimiser step then learns from them plus replayed positives (and, for the
-/// energy, the planned ones as negatives). An environment whose episode ends — goal reached or
-/// time limit — starts its next episode alone; the others carry on. Every `adaptEvery` rounds
-/// the EBM's planner gets more iterations while E⁻ − E⁺ exceeds the threshold; the new effort
-/// takes effect through a cold replan.
+/// energy, the planned ones and any refused moves as negatives). An environment whose episode
+/// ends — goal reached or time limit — starts its next episode alone; the others carry on.
+/// Every `adaptEvery` rounds the EBM's planner gets more iterations while E⁻ − E⁺ exceeds the
+/// threshold; the new effort takes effect through a cold replan.
 ///
 /// The budget is environment steps, N per round, the same count for every method. Every random
 /// draw of round k comes from streams of (seed, k) — one per environment, one for learning —
@@ -49,6 +49,8 @@ public struct OnlineTrainer<E: Environment> {
     private var workers: [OnlineWorker<E>] = []
     /// Observed transitions as rows [s_t, s_t+1, a_t].
     private var positives: ReplayBuffer
+    /// Refused moves as rows [s_t, observed s_t+1, commanded s_t+1].
+    private var refused: ReplayBuffer
     private var gaps: [Float] = []
 
     /// Environment steps taken so far (all environments).
@@ -66,6 +68,11 @@ public struct OnlineTrainer<E: Environment> {
         var preset = PlanningPreset.standard(for: kind, planner: method.planner)
         preset.stepLimitWeight = 0
         preset.replanThreshold = nil
+        // The roadmap's path does the maze's planning; a few Langevin iterations refine it, more
+        // pull it apart on an energy still being learnt (`OnlineTrainingSettings.standard(for:)`).
+        if kind == .maze && method == .ebm {
+            (preset.langevin.iterations, preset.langevin.warmIterations) = (10, 10)
+        }
         return preset
     }
 
@@ -103,6 +110,7 @@ public struct OnlineTrainer<E: Environment> {
         preset = Self.preset(for: models.environment, method: method)
         let d = models.configuration.stateDimension, a = models.configuration.actionDimension
         positives = ReplayBuffer(capacity: settings.positiveReplayCapacity, rowWidth: 2 * d + a, policy: .fifo)
+        refused = ReplayBuffer(capacity: settings.positiveReplayCapacity, rowWidth: 3 * d, policy: .fifo)
         switch method {
         case .ebm: learner = EnergyLearner(energy: models.energy, settings: settings)
         case .ff: learner = DynamicsLearner(forward: models.forwardDynamics, configuration: models.configuration, settings: settings)
@@ -110,7 +118,8 @@ public struct OnlineTrainer<E: Environment> {
         var started = [Int](repeating: 0, count: settings.environments)
         if resuming { started = try restore(models) }
         workers = (0..<settings.environments).map { i in
-            OnlineWorker(index: i, environment: environment, replica: learner.network.copy(), episodes: started[i])
+            OnlineWorker(index: i, environment: environment, replica: learner.network.copy(), episodes: started[i],
+                         randomStarts: settings.randomStarts)
         }
         for i in workers.indices { try workers[i].startEpisode(seed: seed) }
     }
@@ -150,20 +159,44 @@ public struct OnlineTrainer<E: Environment> {
         }
 
         var rng = RNG(seed: seed, stream: 0x6F6E_6C00_0000_0000 &+ k)
-        let fresh = Tensor(shape: [steps.count, positives.rowWidth], scalars: steps.flatMap { $0.state + $0.next + $0.action })
-        let batch = Tensor.concatenatingRows([fresh, positives.sample(max(settings.positiveBatch - steps.count, 0), rng: &rng)])
-        positives.add(fresh, rng: &rng)
         let d = steps[0].state.count
-        let pairs = Self.transitions(of: batch, stateDimension: d)
-        let actions = Tensor(shape: [batch.rows, positives.rowWidth - 2 * d],
-                             scalars: (0..<batch.rows).flatMap { batch.row($0).dropFirst(2 * d) })
+        let fresh = Tensor(shape: [steps.count, positives.rowWidth], scalars: steps.flatMap { $0.state + $0.next + $0.action })
         let planned = Tensor(shape: [steps.count, 2 * d], scalars: steps.flatMap { $0.state + $0.planned })
-        let stats = try learner.learn(OnlineBatch(positives: pairs, actions: actions, planned: planned), rng: &rng)
+        let refusedNow = steps.flatMap { step in
+            models.environment.refusedMove(from: step.state, to: step.next, action: step.action).map { step.state + step.next + $0 } ?? []
+        }
+        // Replayed positives are drawn before this round's join the buffer.
+        let first = batch(fresh: fresh, planned: planned, rng: &rng)
+        positives.add(fresh, rng: &rng)
+        refused.add(Tensor(shape: [refusedNow.count / (3 * d), 3 * d], scalars: refusedNow), rng: &rng)
+        let stats = try learner.learn(first, rng: &rng)
         for worker in workers { worker.replica.assignParameters(from: learner.network) }
         rounds += 1
         if method == .ebm && rounds % settings.adaptEvery == 0 { measureFeasibleEnergy(rng: &rng) }
         if let gap = stats.energyGap { adaptEffort(gap) }
         return stats
+    }
+
+    /// The optimiser step's data: the round's observed transitions topped up with replayed
+    /// ones, its planned transitions and, when the settings ask for them, replayed refused
+    /// moves with what the world did instead.
+    private func batch(fresh: Tensor, planned: Tensor, rng: inout RNG) -> OnlineBatch {
+        let d = planned.rowWidth / 2
+        let rows = Tensor.concatenatingRows([fresh, positives.sample(max(settings.positiveBatch - fresh.rows, 0), rng: &rng)])
+        let actions = Tensor(shape: [rows.rows, positives.rowWidth - 2 * d],
+                             scalars: (0..<rows.rows).flatMap { rows.row($0).dropFirst(2 * d) })
+        var batch = OnlineBatch(positives: Self.transitions(of: rows, stateDimension: d), actions: actions, planned: planned)
+        if settings.refusedMoveNegatives > 0 && refused.count > 0 {
+            let known = refused.sample(settings.refusedMoveNegatives, rng: &rng)
+            func columns(_ from: Int) -> Tensor {
+                Tensor(shape: [known.rows, 2 * d], scalars: (0..<known.rows).flatMap { r in
+                    let row = known.row(r)
+                    return row[0..<d] + row[from..<(from + d)]
+                })
+            }
+            (batch.refused, batch.refusedOutcomes) = (columns(2 * d), columns(d))
+        }
+        return batch
     }
 
     /// The level under which 90 % of the observed transitions lie (up to 2048 replayed ones),
@@ -204,6 +237,7 @@ public struct OnlineTrainer<E: Environment> {
         bundle.trainingState = [:]
         learner.store(in: &bundle)
         bundle.storeReplay(positives, as: "positives")
+        bundle.storeReplay(refused, as: "refused")
         bundle.info["online_method"] = method.rawValue
         bundle.info["seed"] = "\(seed)"
         bundle.info["rounds"] = "\(rounds)"
@@ -234,6 +268,7 @@ public struct OnlineTrainer<E: Environment> {
         gaps = gapText.split(separator: ",").compactMap { UInt32($0) }.map(Float.init(bitPattern:))
         try learner.restore(from: bundle, steps: rounds)
         positives = try bundle.restoredReplay("positives", capacity: settings.positiveReplayCapacity, rowWidth: positives.rowWidth)
+        refused = try bundle.restoredReplay("refused", capacity: settings.positiveReplayCapacity, rowWidth: refused.rowWidth)
         return started
     }
 }

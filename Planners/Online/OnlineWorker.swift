@@ -22,20 +22,24 @@ struct OnlineWorker<E: Environment> {
     let replica: Network
     /// Episodes started so far; with the seed and `index` it seeds the next episode.
     private(set) var episodes: Int
+    /// Episodes start anywhere free (`sampleStart`) instead of at the environment's own start.
+    let randomStarts: Bool
     private var controller: MPCController?
 
-    init(index: Int, environment: E, replica: Network, episodes: Int) {
+    init(index: Int, environment: E, replica: Network, episodes: Int, randomStarts: Bool) {
         self.index = index
         self.environment = environment
         self.replica = replica
         self.episodes = episodes
+        self.randomStarts = randomStarts
     }
 
-    /// Starts the worker's next episode: the environment's own start and goal distribution,
-    /// seeded by (seed, index, episode number), and a planner that starts cold.
+    /// Starts the worker's next episode: the environment's own start (or a free one) and goal
+    /// distribution, seeded by (seed, index, episode number), and a planner that starts cold.
     mutating func startEpisode(seed: UInt64) throws {
         var rng = RNG(seed: seed, stream: 0x6570_6900_0000_0000 | UInt64(index) << 32 | UInt64(episodes))
-        try environment.reset(seed: rng.next())
+        let episodeSeed = rng.next()
+        try environment.reset(seed: episodeSeed, start: randomStarts ? environment.sampleStart(using: &rng) : nil, goal: nil)
         episodes += 1
         controller = nil
     }

@@ -174,8 +174,10 @@ extension Experiment {
             true reach). In free space the particle is reached by steering straight at the goal, \
             which the analytic inverse does without any model; --obstacle evaluates with an \
             unseen obstacle between start and goal instead, where only plans of feasible steps \
-            get round. Full: 2000 steps, 4 points, 3 seeds, 20 evaluation episodes; --quick: \
-            160 steps, 2 points, 1 seed, 4 episodes.
+            get round. The maze's training episodes start anywhere free (evaluation keeps the \
+            standard start) and its energy also learns from the moves the walls refused. Full: \
+            2000 steps (maze 16000), 4 points, 3 seeds, 20 evaluation episodes; --quick: 160 \
+            steps (maze 2400), 2 points, 1 seed, 4 episodes.
             """)
 
         @OptionGroup var options: ExperimentOptions
@@ -186,7 +188,7 @@ extension Experiment {
         @Option(help: "Seeds s, s+1, … (default 3, --quick 1).")
         var seeds: Int?
 
-        @Option(help: "Environment steps per method and seed, over all environments (default 2000, --quick 160).")
+        @Option(help: "Environment steps per method and seed, over all environments (default 2000, maze 16000; --quick 160, maze 2400).")
         var budget: Int?
 
         @Option(help: "Evaluations after step 0 (default 4, --quick 2).")
@@ -207,7 +209,7 @@ extension Experiment {
                 throw ValidationError("--env '\(env)' must be particle or maze")
             }
             let quick = options.quick
-            let (seedCount, budget, points, episodes) = (seeds ?? (quick ? 1 : 3), budget ?? (quick ? 160 : 2000),
+            let (seedCount, budget, points, episodes) = (seeds ?? (quick ? 1 : 3), budget ?? (kind == .maze ? (quick ? 2400 : 16000) : (quick ? 160 : 2000)),
                                                          points ?? (quick ? 2 : 4), episodes ?? (quick ? 4 : 20))
             for (name, value) in [("--seeds", seedCount), ("--points", points), ("--episodes", episodes), ("--environments", environments)]
             where value < 1 {

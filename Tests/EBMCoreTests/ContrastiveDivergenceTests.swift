@@ -103,6 +103,23 @@ struct GivenNegativesTests {
         #expect(net.energies(of: starts) != before, "the step changed the network")
     }
 
+    // Known negatives (online: moves the world refused) join the planned ones in the loss;
+    // the sampled negatives' own mean, which drives the planning effort, leaves them out.
+    @Test func knownNegativesJoinTheLossButNotTheSampledMean() throws {
+        let net = Network(NetworkConfig(inputShape: [2], layers: .mlpEnergy(hidden: [16])), seed: 1)
+        var trainer = Self.trainer(net, samplerSteps: 0)
+        var rng = RNG(seed: 2)
+        let positives = Self.batch(8, around: 0.5, rng: &rng), starts = Self.batch(5, around: -0.5, rng: &rng)
+        let known = Self.batch(3, around: 2, rng: &rng)
+        let (eStarts, eKnown, ePositives) = (net.energies(of: starts), net.energies(of: known), net.energies(of: positives))
+        let stats = try trainer.step(positives: positives, negativeStarts: starts, knownNegatives: known, rng: &rng)
+        #expect(abs(stats.sampledNegativeEnergy - eStarts.reduce(0, +) / 5) < 1e-5)
+        #expect(abs(stats.negativeEnergy - (eStarts + eKnown).reduce(0, +) / 8) < 1e-5)
+        let (mPos, mNeg) = (ePositives.reduce(0, +) / 8, (eStarts + eKnown).reduce(0, +) / 8)
+        let squares = (ePositives.map { $0 * $0 }.reduce(0, +) / 8) + ((eStarts + eKnown).map { $0 * $0 }.reduce(0, +) / 8)
+        #expect(abs(stats.loss - (mPos - mNeg + squares)) < 1e-4)
+    }
+
     @Test func observedTransitionsEndUpBelowPlannedOnes() throws {
         // Trained both ways round from the same initial network: an untrained bias can favour
         // one direction, never both.

@@ -60,6 +60,58 @@ struct OnlineTrainingTests {
         #expect(resumed.environmentSteps == 120)
     }
 
+    // Every move the maze refused is kept with what happened instead, checked against the
+    // simulator: the commanded step from s_t is blocked by a wall or ends past the border, and
+    // the world went to the observed state. The buffer survives a checkpoint like the others.
+    @Test func mazeKeepsTheMovesItsWallsRefused() throws {
+        var settings = OnlineTrainingSettings.standard(for: .maze)
+        settings.environments = 4
+        settings.positiveBatch = 16
+        settings.negativeReplayCapacity = 20
+        var trainer = try OnlineTrainer(environment: Maze(), method: .ebm, settings: settings, seed: 2)
+        try trainer.train(untilSteps: 160)
+        let saved = trainer.bundle()
+        let refused = try #require(saved.trainingState["refused"])
+        #expect(refused.rows > 0 && refused.rowWidth == 6)
+        let maze = Maze()
+        for r in 0..<refused.rows {
+            let row = refused.row(r).map(Double.init)
+            let state = SIMD2(row[0], row[1]), observed = SIMD2(row[2], row[3]), commanded = SIMD2(row[4], row[5])
+            let moved = maze.transition(from: state, action: (commanded - state) * 20)
+            let pastBorder = abs(commanded.x) > 1 || abs(commanded.y) > 1
+            #expect((moved.blocked || pastBorder) && abs(moved.next.x - observed.x) < 1e-5 && abs(moved.next.y - observed.y) < 1e-5)
+        }
+        let resumed = try OnlineTrainer(resuming: saved, environment: Maze(), settings: settings)
+        #expect(resumed.bundle().trainingState == saved.trainingState)
+    }
+
+    // The CI-sized maze run (the full one is `ebm-plan experiment online --env maze`): from
+    // scratch, 2400 steps of the maze's settings teach the walls. Judged on random rollouts
+    // the loop never saw: the energy prices most moves the walls refused above what the world
+    // did instead. An untrained energy ranks these pairs at chance.
+    @Test func mazeLearnsItsWallsOnline() throws {
+        let data = try TransitionData(EnvironmentKind.maze.randomRollouts(episodes: 40, seed: 77))
+        let refused = data.refusedMoves()
+        var outcomes: [Float] = []
+        for r in 0..<data.count {
+            let pair = data.pairs.row(r)
+            if EnvironmentKind.maze.refusedMove(from: Array(pair[0..<2]), to: Array(pair[2...]), action: data.actions.row(r)) != nil {
+                outcomes += pair
+            }
+        }
+        let observed = Tensor(shape: [outcomes.count / 4, 4], scalars: outcomes)
+        #expect(refused.rows == observed.rows && refused.rows > 100)
+        func ranked(_ energy: Network) -> Double {
+            let (bad, good) = (energy.energies(of: refused), energy.energies(of: observed))
+            return Double(zip(bad, good).filter { $0 > $1 }.count) / Double(bad.count)
+        }
+        var trainer = try OnlineTrainer(environment: Maze(), method: .ebm, settings: .standard(for: .maze), seed: 0)
+        let before = ranked(try #require(trainer.agentModels.energy))
+        try trainer.train(untilSteps: 2400)
+        let after = ranked(try #require(trainer.agentModels.energy))
+        #expect(after > 0.9 && after > before, "refused above observed: \(before) → \(after)")
+    }
+
     @Test func environmentsWithoutAnAnalyticInverseAreRefused() {
         #expect(throws: TransitionModelError.self) {
             try OnlineTrainer(environment: Reacher(), method: .ebm, seed: 0)

@@ -10,6 +10,9 @@ public struct ContrastiveDivergenceStatistics: Sendable, Equatable {
     public var positiveEnergy: Float
     /// mean E(x⁻).
     public var negativeEnergy: Float
+    /// mean E(x⁻) over the sampled negatives alone, without the known ones: how far the
+    /// sampler's proposals are from the data.
+    public var sampledNegativeEnergy: Float
     /// Rows of the negative batch whose chains continued from the replay buffer.
     public var replayed: Int
 }
@@ -129,12 +132,13 @@ public struct ContrastiveDivergence {
                      "known negatives of a conditional model need labels, of an unconditional one none")
         network.beginTrainingStep()
         var (negatives, negativeLabels, replayed) = negatives(for: positives, labels: labels, rng: &rng)
+        let sampled = negatives.rows
         if let knownNegatives, knownNegatives.rows > 0 {
             negatives = Tensor.concatenatingRows([negatives, knownNegatives])
             if let knownNegativeLabels { negativeLabels = Tensor.concatenatingRows([negativeLabels!, knownNegativeLabels]) }
         }
-        return try update(positives: positives, negatives: negatives, labels: labels, negativeLabels: negativeLabels,
-                          replayed: replayed)
+        return try update(positives: positives, negatives: negatives, sampled: sampled, labels: labels,
+                          negativeLabels: negativeLabels, replayed: replayed)
     }
 
     /// One training step whose negative chains start from `negativeStarts` instead of
@@ -142,17 +146,25 @@ public struct ContrastiveDivergence {
     /// planner believed and the world did not do. They are mixed with the replay buffer and
     /// refined by the sampler as usual (a 0-step sampler uses them as they are). Positives
     /// and negatives may differ in number; each side's mean is over its own rows.
+    /// `knownNegatives` join as in `step(positives:labels:knownNegatives:…)`.
     @discardableResult
-    public mutating func step(positives: Tensor, negativeStarts: Tensor, rng: inout RNG) throws -> ContrastiveDivergenceStatistics {
+    public mutating func step(positives: Tensor, negativeStarts: Tensor, knownNegatives: Tensor? = nil,
+                              rng: inout RNG) throws -> ContrastiveDivergenceStatistics {
         precondition(positives.rows > 0 && negativeStarts.rows > 0 && negativeStarts.rowWidth == positives.rowWidth,
                      "positives and negative starts must be non-empty rows of one width")
+        precondition(knownNegatives.map { $0.rowWidth == positives.rowWidth } ?? true,
+                     "known negatives need the positives' row width")
         network.beginTrainingStep()
-        let (negatives, _, replayed) = negatives(from: negativeStarts, labels: nil, rng: &rng)
-        return try update(positives: positives, negatives: negatives, labels: nil, negativeLabels: nil, replayed: replayed)
+        var (negatives, _, replayed) = negatives(from: negativeStarts, labels: nil, rng: &rng)
+        let sampled = negatives.rows
+        if let knownNegatives, knownNegatives.rows > 0 { negatives = Tensor.concatenatingRows([negatives, knownNegatives]) }
+        return try update(positives: positives, negatives: negatives, sampled: sampled, labels: nil, negativeLabels: nil,
+                          replayed: replayed)
     }
 
-    /// The optimiser step on L for fixed positives and negatives.
-    private mutating func update(positives: Tensor, negatives: Tensor, labels: Tensor?, negativeLabels: Tensor?,
+    /// The optimiser step on L for fixed positives and negatives, the first `sampled` of
+    /// them drawn by the sampler.
+    private mutating func update(positives: Tensor, negatives: Tensor, sampled: Int, labels: Tensor?, negativeLabels: Tensor?,
                                  replayed: Int) throws -> ContrastiveDivergenceStatistics {
         let n = positives.rows, m = negatives.rows
         let batch = Tensor.concatenatingRows([positives, negatives])
@@ -175,7 +187,8 @@ public struct ContrastiveDivergence {
         for i in 0..<m { dE[n + i] = (-1 + 2 * alpha * energies[n + i]) * invNeg }
         try optimizer.update(network, outputGradient: Tensor(shape: [n + m, 1], scalars: dE), trainingStep: failingStep)
         step = failingStep
-        return ContrastiveDivergenceStatistics(step: step, loss: loss, positiveEnergy: ePos,
-                                               negativeEnergy: eNeg, replayed: replayed)
+        let eSampled = energies[n..<(n + sampled)].reduce(0, +) / Float(max(sampled, 1))
+        return ContrastiveDivergenceStatistics(step: step, loss: loss, positiveEnergy: ePos, negativeEnergy: eNeg,
+                                               sampledNegativeEnergy: eSampled, replayed: replayed)
     }
 }
