@@ -162,7 +162,8 @@ public struct OnlineTrainer<E: Environment> {
         let d = steps[0].state.count
         let fresh = Tensor(shape: [steps.count, positives.rowWidth], scalars: steps.flatMap { $0.state + $0.next + $0.action })
         let planned = Tensor(shape: [steps.count, 2 * d], scalars: steps.flatMap { $0.state + $0.planned })
-        let refusedNow = steps.flatMap { step in
+        // Refused moves are only kept when the settings learn from them.
+        let refusedNow = settings.refusedMoveNegatives == 0 ? [] : steps.flatMap { step in
             models.environment.refusedMove(from: step.state, to: step.next, action: step.action).map { step.state + step.next + $0 } ?? []
         }
         // Replayed positives are drawn before this round's join the buffer.

@@ -126,19 +126,12 @@ public struct ContrastiveDivergence {
     @discardableResult
     public mutating func step(positives: Tensor, labels: Tensor? = nil, knownNegatives: Tensor? = nil,
                               knownNegativeLabels: Tensor? = nil, rng: inout RNG) throws -> ContrastiveDivergenceStatistics {
-        precondition(knownNegatives.map { $0.rowWidth == positives.rowWidth } ?? true,
-                     "known negatives need the positives' row width")
         precondition(knownNegatives == nil || (labels == nil) == (knownNegativeLabels == nil),
                      "known negatives of a conditional model need labels, of an unconditional one none")
         network.beginTrainingStep()
-        var (negatives, negativeLabels, replayed) = negatives(for: positives, labels: labels, rng: &rng)
-        let sampled = negatives.rows
-        if let knownNegatives, knownNegatives.rows > 0 {
-            negatives = Tensor.concatenatingRows([negatives, knownNegatives])
-            if let knownNegativeLabels { negativeLabels = Tensor.concatenatingRows([negativeLabels!, knownNegativeLabels]) }
-        }
-        return try update(positives: positives, negatives: negatives, sampled: sampled, labels: labels,
-                          negativeLabels: negativeLabels, replayed: replayed)
+        let (negatives, negativeLabels, replayed) = negatives(for: positives, labels: labels, rng: &rng)
+        return try update(positives: positives, sampled: negatives, known: knownNegatives, labels: labels,
+                          sampledLabels: negativeLabels, knownLabels: knownNegativeLabels, replayed: replayed)
     }
 
     /// One training step whose negative chains start from `negativeStarts` instead of
@@ -152,20 +145,22 @@ public struct ContrastiveDivergence {
                               rng: inout RNG) throws -> ContrastiveDivergenceStatistics {
         precondition(positives.rows > 0 && negativeStarts.rows > 0 && negativeStarts.rowWidth == positives.rowWidth,
                      "positives and negative starts must be non-empty rows of one width")
-        precondition(knownNegatives.map { $0.rowWidth == positives.rowWidth } ?? true,
-                     "known negatives need the positives' row width")
         network.beginTrainingStep()
-        var (negatives, _, replayed) = negatives(from: negativeStarts, labels: nil, rng: &rng)
-        let sampled = negatives.rows
-        if let knownNegatives, knownNegatives.rows > 0 { negatives = Tensor.concatenatingRows([negatives, knownNegatives]) }
-        return try update(positives: positives, negatives: negatives, sampled: sampled, labels: nil, negativeLabels: nil,
-                          replayed: replayed)
+        let (negatives, _, replayed) = negatives(from: negativeStarts, labels: nil, rng: &rng)
+        return try update(positives: positives, sampled: negatives, known: knownNegatives, labels: nil,
+                          sampledLabels: nil, knownLabels: nil, replayed: replayed)
     }
 
-    /// The optimiser step on L for fixed positives and negatives, the first `sampled` of
-    /// them drawn by the sampler.
-    private mutating func update(positives: Tensor, negatives: Tensor, sampled: Int, labels: Tensor?, negativeLabels: Tensor?,
-                                 replayed: Int) throws -> ContrastiveDivergenceStatistics {
+    /// The optimiser step on L for fixed positives and negatives: the `sampled` ones, then the
+    /// `known` ones (with their labels for a conditional model).
+    private mutating func update(positives: Tensor, sampled: Tensor, known: Tensor?, labels: Tensor?, sampledLabels: Tensor?,
+                                 knownLabels: Tensor?, replayed: Int) throws -> ContrastiveDivergenceStatistics {
+        precondition(known.map { $0.rowWidth == positives.rowWidth } ?? true, "known negatives need the positives' row width")
+        var negatives = sampled, negativeLabels = sampledLabels
+        if let known, known.rows > 0 {
+            negatives = Tensor.concatenatingRows([sampled, known])
+            if let knownLabels { negativeLabels = Tensor.concatenatingRows([sampledLabels!, knownLabels]) }
+        }
         let n = positives.rows, m = negatives.rows
         let batch = Tensor.concatenatingRows([positives, negatives])
         let batchLabels = labels.map { Tensor.concatenatingRows([$0, negativeLabels!]) }
@@ -187,7 +182,7 @@ public struct ContrastiveDivergence {
         for i in 0..<m { dE[n + i] = (-1 + 2 * alpha * energies[n + i]) * invNeg }
         try optimizer.update(network, outputGradient: Tensor(shape: [n + m, 1], scalars: dE), trainingStep: failingStep)
         step = failingStep
-        let eSampled = energies[n..<(n + sampled)].reduce(0, +) / Float(max(sampled, 1))
+        let eSampled = energies[n..<(n + sampled.rows)].reduce(0, +) / Float(max(sampled.rows, 1))
         return ContrastiveDivergenceStatistics(step: step, loss: loss, positiveEnergy: ePos, negativeEnergy: eNeg,
                                                sampledNegativeEnergy: eSampled, replayed: replayed)
     }
