@@ -50,6 +50,8 @@ struct OnlineTrainingTests {
         var resumed = try OnlineTrainer(resuming: try TransitionModelBundle.load(from: url, environment: .particle),
                                         environment: Particle(), settings: onlineSettings())
         #expect(resumed.rounds == trainer.rounds && resumed.planIterations == trainer.planIterations)
+        #expect(resumed.observedReach != nil && resumed.observedReach == trainer.observedReach)
+        #expect(resumed.preset.stepReach == trainer.preset.stepReach)
         let again = resumed.bundle()
         #expect(again.trainingState == saved.trainingState)
         #expect(again.info == saved.info)
@@ -58,6 +60,21 @@ struct OnlineTrainingTests {
         #expect(again.energy.parameters.map(\.value) == saved.energy.parameters.map(\.value))
         try resumed.train(untilSteps: 120)
         #expect(resumed.environmentSteps == 120)
+    }
+
+    // The Langevin planner's step limit is learnt, not given: none before the first step, then
+    // the longest step taken, which the particle's actuator caps at 0.05 per coordinate (SPEC §4)
+    // and the first plans, all pulling at goals far away, reach. CEM plans within the action
+    // bounds and learns no reach.
+    @Test func learnsTheReachOfItsSteps() throws {
+        var ebm = try OnlineTrainer(environment: Particle(), method: .ebm, settings: onlineSettings(), seed: 4)
+        #expect(ebm.observedReach == nil && ebm.preset.stepReach == nil && ebm.preset.stepLimitWeight > 0)
+        try ebm.train(untilSteps: 20)
+        let reach = try #require(ebm.observedReach)
+        #expect(abs(reach - 0.05) < 1e-5 && ebm.preset.stepReach == reach)
+        var ff = try OnlineTrainer(environment: Particle(), method: .ff, settings: onlineSettings(), seed: 4)
+        try ff.train(untilSteps: 20)
+        #expect(ff.observedReach == nil)
     }
 
     // Every move the maze refused is kept with what happened instead, checked against the
