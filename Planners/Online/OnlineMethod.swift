@@ -7,7 +7,13 @@ public enum OnlineMethod: String, Codable, CaseIterable, Sendable {
     /// The feed-forward dynamics, trained by MSE on the observed transitions and planned with
     /// CEM over actions (the baseline).
     case ff
+    /// The transition energy trained as `ebm`, but the environments execute actions drawn
+    /// uniformly from [−1, 1] instead of the plan's (the paper's `--random_action`): data from
+    /// random exploration, the same learner, evaluated with the Langevin planner.
+    case random
 
-    /// The planner that collects the data and is evaluated.
-    public var planner: PlannerKind { self == .ebm ? .langevin : .cem }
+    /// The planner that is evaluated (and, except for `random`, collects the data).
+    public var planner: PlannerKind { self == .ff ? .cem : .langevin }
+    /// Whether the method learns the transition energy (else the feed-forward dynamics).
+    public var learnsEnergy: Bool { self != .ff }
 }

@@ -69,7 +69,7 @@ public struct OnlineTrainer<E: Environment> {
     public var environmentSteps: Int { rounds * settings.environments }
     /// Warm-start iterations of the EBM's Langevin planner (the adapted effort); nil for FF,
     /// whose CEM effort is fixed.
-    public var planIterations: Int? { method == .ebm ? preset.langevin.warmIterations : nil }
+    public var planIterations: Int? { method.learnsEnergy ? preset.langevin.warmIterations : nil }
     /// The current models (the trained one is the method's; the other keeps its initial values).
     public var agentModels: AgentModels { models.agentModels }
 
@@ -80,7 +80,7 @@ public struct OnlineTrainer<E: Environment> {
         var preset = PlanningPreset.standard(for: kind, planner: method.planner)
         preset.stepReach = nil
         preset.replanThreshold = nil
-        if kind == .particle && method == .ebm {
+        if kind == .particle && method.learnsEnergy {
             // Near the goal r² fades and the learnt energy's own preferences among short steps
             // outweigh it: plans stalled ≈ 0.02 short. `experiment online` at 2000 steps (3
             // seeds, 20 episodes), r² → pseudo-Huber: 92 → 100 % in free space, 97 → 100 % with
@@ -89,7 +89,7 @@ public struct OnlineTrainer<E: Environment> {
         }
         // The roadmap's path does the maze's planning; a few Langevin iterations refine it, more
         // pull it apart on an energy still being learnt (`OnlineTrainingSettings.standard(for:)`).
-        if kind == .maze && method == .ebm {
+        if kind == .maze && method.learnsEnergy {
             (preset.langevin.iterations, preset.langevin.warmIterations) = (10, 10)
             // The roadmap's lattice steps are one reach long already. With the learnt hinge as
             // well, the CI-sized run learnt the walls less well (`mazeLearnsItsWallsOnline`:
@@ -135,7 +135,7 @@ public struct OnlineTrainer<E: Environment> {
         positives = ReplayBuffer(capacity: settings.positiveReplayCapacity, rowWidth: 2 * d + a, policy: .fifo)
         refused = ReplayBuffer(capacity: settings.positiveReplayCapacity, rowWidth: 3 * d, policy: .fifo)
         switch method {
-        case .ebm: learner = EnergyLearner(energy: models.energy, settings: settings)
+        case .ebm, .random: learner = EnergyLearner(energy: models.energy, settings: settings)
         case .ff: learner = DynamicsLearner(forward: models.forwardDynamics, configuration: models.configuration, settings: settings)
         }
         var started = [Int](repeating: 0, count: settings.environments)
@@ -197,7 +197,7 @@ public struct OnlineTrainer<E: Environment> {
         let stats = try learner.learn(first, rng: &rng)
         for worker in workers { worker.replica.assignParameters(from: learner.network) }
         rounds += 1
-        if method == .ebm && rounds % settings.adaptEvery == 0 { measureFeasibleEnergy(rng: &rng) }
+        if method.learnsEnergy && rounds % settings.adaptEvery == 0 { measureFeasibleEnergy(rng: &rng) }
         if let gap = stats.energyGap { adaptEffort(gap) }
         return stats
     }

@@ -54,12 +54,13 @@ struct OnlineWorker<E: Environment> {
     mutating func step(method: OnlineMethod, preset: PlanningPreset, feasibleEnergy: Float?, seed: UInt64,
                        rng: inout RNG) throws -> OnlineStep {
         if controller == nil {
-            let models = method == .ebm ? AgentModels(energy: replica, feasibleEnergy: feasibleEnergy) : AgentModels(forwardDynamics: replica)
+            let models = method.learnsEnergy ? AgentModels(energy: replica, feasibleEnergy: feasibleEnergy) : AgentModels(forwardDynamics: replica)
             controller = try Agents.controller(for: environment, obstacles: [], planner: method.planner, models: models, preset: preset)
         }
         let state = E.array(environment.state).map(Float.init)
-        let action = controller!.action(for: state, rng: &rng).map { $0.isFinite ? $0 : 0 }
+        var action = controller!.action(for: state, rng: &rng).map { $0.isFinite ? $0 : 0 }
         let planned = controller!.planner.plannedState(1)
+        if method == .random { action = action.map { _ in rng.uniform(-1, 1) } }
         let result = try environment.step(action.map(Double.init))
         let step = OnlineStep(state: state, next: E.array(result.state).map(Float.init), action: action, planned: planned,
                               episodeEnded: result.done, success: result.info.success)

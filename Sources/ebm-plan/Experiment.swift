@@ -162,12 +162,13 @@ extension Experiment {
 extension Experiment {
     struct Online: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Online learning from scratch: success rate against environment steps, EBM vs FF.",
+            abstract: "Online learning from scratch: success rate against environment steps, EBM vs FF vs random exploration.",
             discussion: """
-            Both methods start untrained and learn from the data they collect themselves: N \
+            All methods start untrained and learn from the data they collect themselves: N \
             parallel environments, each round one planned step in each, one optimiser step \
             (EBM: contrastive divergence with the executed plans' transitions as negatives, \
-            Langevin planning with adaptive iterations; FF: MSE dynamics, CEM planning). At step \
+            Langevin planning with adaptive iterations; FF: MSE dynamics, CEM planning; random: \
+            the EBM's loop, but the environments execute uniformly random actions). At step \
             0 and each budget point the current model is evaluated on one fixed set of episodes. \
             One line per method, seed and point, then the summary (mean, min, max over seeds). \
             The Langevin planner's step-limit hinge is not given the true reach: it uses the \
@@ -228,7 +229,7 @@ extension Experiment {
             let (results, summary) = try kind.accept(OnlineRun(experiment: experiment) { bar.update($0) })
             bar.finish()
             let line = try ExperimentOutput.line(summary)
-            let colors: [OnlineMethod: RGBA] = [.ebm: RGBA(30, 110, 220), .ff: RGBA(235, 110, 20)]
+            let colors: [OnlineMethod: RGBA] = [.ebm: RGBA(30, 110, 220), .ff: RGBA(235, 110, 20), .random: RGBA(120, 120, 120)]
             let series = summary.curves.map { curve in
                 LineChart.Series(name: curve.method.rawValue, color: colors[curve.method]!,
                                  points: zip(summary.steps, curve.mean).map { SIMD2(Double($0), $1) },

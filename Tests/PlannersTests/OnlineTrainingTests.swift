@@ -28,7 +28,7 @@ struct OnlineTrainingTests {
             return trainer.bundle()
         }
         let a = try trained(), b = try trained()
-        let network = method == .ebm ? \TransitionModelBundle.energy : \TransitionModelBundle.forwardDynamics
+        let network = method.learnsEnergy ? \TransitionModelBundle.energy : \TransitionModelBundle.forwardDynamics
         #expect(a[keyPath: network].parameters.map(\.value) == b[keyPath: network].parameters.map(\.value))
         #expect(a.trainingState == b.trainingState)
         #expect(a.info == b.info)
