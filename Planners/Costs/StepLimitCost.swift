@@ -5,10 +5,10 @@ import EBMCore
 ///
 /// The reach is the action limits (the particle moves at most 0.05 per coordinate a step), not
 /// knowledge of the world: it knows no walls or obstacles. The standard presets are given it;
-/// online training learns it as the longest step observed (`OnlineTrainer.observedReach`). It is needed because the learned
-/// energy is flat beyond the reach (≈ +0.5 for any longer step), so nothing pulls an infeasible
-/// jump back, and a jump past an obstacle's corner is then executed as a clipped step along it,
-/// which is blocked. The hinge is zero for feasible steps, so it never competes with the energy
+/// online training learns it as the longest step observed (`OnlineTrainer.observedReach`).
+/// It is needed because the learned energy is flat beyond the reach (≈ +0.5 for any longer
+/// step), so nothing pulls an infeasible jump back, and a jump past an obstacle's corner is
+/// then executed as a clipped step along it, which is blocked. The hinge is zero for feasible steps, so it never competes with the energy
 /// inside the reach.
 public struct StepLimitCost: TaskCost {
     public var reach: Float

@@ -3,8 +3,8 @@ import EBMEnvironments
 import Foundation
 
 /// Experiment (a), online learning (SPEC §7): success rate against environment steps for the
-/// EBM and the feed-forward baseline, each trained from scratch by the same online loop
-/// (`OnlineTrainer`) under the same budget, over several seeds.
+/// EBM and the baselines (feed-forward dynamics, random exploration), each trained from
+/// scratch by the same online loop (`OnlineTrainer`) under the same budget, over several seeds.
 ///
 /// At step 0 and at every budget point the current model is evaluated with its planner (the
 /// trainer's preset, adapted effort included) on one fixed set of `Evaluator` episodes, the

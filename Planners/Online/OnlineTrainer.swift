@@ -296,13 +296,14 @@ public struct OnlineTrainer<E: Environment> {
               let effort = ints("plan_iterations"), effort.count == 2,
               let counts = ints("episodes"), counts.count == 2,
               let started = ints("worker_episodes"), started.count == settings.environments,
-              let gapText = bundle.info["effort_gaps"], let reachText = bundle.info["observed_reach"] else {
+              let gapText = bundle.info["effort_gaps"] else {
             throw TransitionModelError("the model's online training state is incomplete or was saved with another number of environments")
         }
         rounds = saved[0]
         (preset.langevin.iterations, preset.langevin.warmIterations) = (effort[0], effort[1])
         (episodes, successes) = (counts[0], counts[1])
-        if let bits = UInt32(reachText) { (observedReach, preset.stepReach) = (Float(bitPattern: bits), Float(bitPattern: bits)) }
+        // Checkpoints from before the reach was learnt have none: the next round learns it.
+        if let bits = bundle.info["observed_reach"].flatMap(UInt32.init) { (observedReach, preset.stepReach) = (Float(bitPattern: bits), Float(bitPattern: bits)) }
         gaps = gapText.split(separator: ",").compactMap { UInt32($0) }.map(Float.init(bitPattern:))
         try learner.restore(from: bundle, steps: rounds)
         positives = try bundle.restoredReplay("positives", capacity: settings.positiveReplayCapacity, rowWidth: positives.rowWidth)

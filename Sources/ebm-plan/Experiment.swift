@@ -172,8 +172,8 @@ extension Experiment {
             0 and each budget point the current model is evaluated on one fixed set of episodes. \
             One line per method, seed and point, then the summary (mean, min, max over seeds). \
             The Langevin planner's step-limit hinge is not given the true reach: it uses the \
-            longest step observed so far. In free space the particle is reached by steering straight at the goal, \
-            which the analytic inverse does without any model; --obstacle evaluates with an \
+            longest step observed so far. In free space the particle is reached by steering \
+            straight at the goal, which the analytic inverse does without any model; --obstacle evaluates with an \
             unseen obstacle between start and goal instead, where only plans of feasible steps \
             get round. The maze's training episodes start anywhere free (evaluation keeps the \
             standard start) and its energy also learns from the moves the walls refused. Full: \
