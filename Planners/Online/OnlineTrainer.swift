@@ -63,7 +63,7 @@ public struct OnlineTrainer<E: Environment> {
     /// particle with the unseen obstacle (seed 0, 40 episodes, r² goal): 22 / 25 successes after
     /// 500 / 2000 steps without the hinge, 39 / 38 with it. No weighting of the energy alone closed
     /// the gap (α 0.1, weight 3 to 50, as a sum or a constraint: 0 to 27 at 2000 steps).
-    public private(set) var observedReach: Float?
+    public var observedReach: Float? { preset.stepLimitWeight > 0 ? preset.stepReach : nil }
 
     /// Environment steps taken so far (all environments).
     public var environmentSteps: Int { rounds * settings.environments }
@@ -243,8 +243,7 @@ public struct OnlineTrainer<E: Environment> {
     private mutating func learnReach(from steps: [OnlineStep]) {
         guard preset.stepLimitWeight > 0, case let .coordinates(x, y) = preset.map else { return }
         let longest = steps.map { step in [x, y].map { abs(step.next[$0] - step.state[$0]) }.max()! }.max()!
-        guard longest > (observedReach ?? 0) else { return }
-        observedReach = longest
+        guard longest > (preset.stepReach ?? 0) else { return }
         preset.stepReach = longest
         for i in workers.indices { workers[i].forgetPlans() }
     }
@@ -303,7 +302,7 @@ public struct OnlineTrainer<E: Environment> {
         (preset.langevin.iterations, preset.langevin.warmIterations) = (effort[0], effort[1])
         (episodes, successes) = (counts[0], counts[1])
         // Checkpoints from before the reach was learnt have none: the next round learns it.
-        if let bits = bundle.info["observed_reach"].flatMap(UInt32.init) { (observedReach, preset.stepReach) = (Float(bitPattern: bits), Float(bitPattern: bits)) }
+        if let bits = bundle.info["observed_reach"].flatMap(UInt32.init) { preset.stepReach = Float(bitPattern: bits) }
         gaps = gapText.split(separator: ",").compactMap { UInt32($0) }.map(Float.init(bitPattern:))
         try learner.restore(from: bundle, steps: rounds)
         positives = try bundle.restoredReplay("positives", capacity: settings.positiveReplayCapacity, rowWidth: positives.rowWidth)
