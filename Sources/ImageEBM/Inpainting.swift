@@ -8,6 +8,9 @@ public struct Inpainting {
     public var count: Int
     public var sampler: LangevinSampler
     public var rounds: Int
+    /// Chains per image, averaged (`ImageEnergyModel.refine`); from noise, each chain starts
+    /// from its own draw.
+    public var chains: Int
     /// What the hidden rows start from.
     public var start: Start = .noise
 
@@ -19,10 +22,11 @@ public struct Inpainting {
         case meanImage
     }
 
-    public init(count: Int = 64, sampler: LangevinSampler = .igebmDefaults, rounds: Int = 2) {
+    public init(count: Int = 64, sampler: LangevinSampler = .igebmDefaults, rounds: Int = 2, chains: Int = 1) {
         self.count = count
         self.sampler = sampler
         self.rounds = rounds
+        self.chains = chains
     }
 
     /// The coordinates that are hidden and resampled: every pixel of the lower half.
@@ -41,9 +45,14 @@ public struct Inpainting {
             corrupted.scalars[i] = rng.uniform()
             baseline.scalars[i] = mean[i % mask.count]
         }
-        var x = start == .noise ? corrupted : baseline
-        let energy = model.energy(labels: model.condition.labels(factors))
-        for _ in 0..<rounds { sampler.run(&x, energy: energy, mask: mask, rng: &rng) }
+        var starts = [start == .noise ? corrupted : baseline]
+        for _ in 1..<max(chains, 1) {
+            var next = starts[0]
+            if start == .noise { for i in 0..<next.count where mask[i % mask.count] { next.scalars[i] = rng.uniform() } }
+            starts.append(next)
+        }
+        let x = model.refine(starts, labels: model.condition.labels(factors), mask: mask, sampler: sampler,
+                             rounds: rounds, rng: &rng)
         let inpaint = ImageMetrics.meanSquaredError(x, originals, region: mask)
         let base = ImageMetrics.meanSquaredError(baseline, originals, region: mask)
         return ImageTaskResult(metrics: [

@@ -1,7 +1,7 @@
 import EBMCore
 
 /// Salt-and-pepper restoration (IGEBM's `anticorrupt`): 5 % of pixels are set to 0.1 and
-/// another 5 % to 0.9, then Langevin moves every pixel under the true label.
+/// another 5 % to 0.9, then Langevin moves the pixels that may be wrong under the true label.
 ///
 /// The baseline fills exactly the corrupted pixels from the data set's mean image, so it knows
 /// which pixels were hit — information the model never gets.
@@ -9,14 +9,31 @@ public struct Restoration {
     public var count: Int
     public var sampler: LangevinSampler
     public var rounds: Int
-    /// Fractions of pixels set to 0.1 and to 0.9.
+    /// Chains per image, all from the corrupted image, averaged (`ImageEnergyModel.refine`).
+    public var chains: Int
+    /// Which pixels Langevin moves.
+    public var moving: Moving = .suspects
+    /// Fractions of pixels set to `lowLevel` and to `highLevel`.
     public var lowFraction: Float = 0.05
     public var highFraction: Float = 0.05
+    public var lowLevel: Float = 0.1
+    public var highLevel: Float = 0.9
 
-    public init(count: Int = 64, sampler: LangevinSampler = .igebmDefaults, rounds: Int = 1) {
+    /// The pixels a restoration treats as unknown.
+    public enum Moving: String, CaseIterable, Sendable {
+        /// Every pixel, as IGEBM: the model alone decides what is noise.
+        case all
+        /// The pixels whose value is one of the two corruption levels. Under the known noise
+        /// model every other pixel is observed exactly, so these are the only unknowns of the
+        /// posterior; sprites (k/16 coverage) and 8-bit data never take those values.
+        case suspects
+    }
+
+    public init(count: Int = 64, sampler: LangevinSampler = .igebmDefaults, rounds: Int = 1, chains: Int = 1) {
         self.count = count
         self.sampler = sampler
         self.rounds = rounds
+        self.chains = chains
     }
 
     /// `images` with salt-and-pepper noise, and which coordinates were hit.
@@ -26,10 +43,10 @@ public struct Restoration {
         for i in 0..<images.count {
             let u = rng.uniform()
             if u < lowFraction {
-                corrupted.scalars[i] = 0.1
+                corrupted.scalars[i] = lowLevel
                 hit[i] = true
             } else if u < lowFraction + highFraction {
-                corrupted.scalars[i] = 0.9
+                corrupted.scalars[i] = highLevel
                 hit[i] = true
             }
         }
@@ -45,9 +62,9 @@ public struct Restoration {
         let mean = model.data.meanImage()
         var baseline = corrupted
         for i in 0..<hit.count where hit[i] { baseline.scalars[i] = mean[i % mean.count] }
-        var x = corrupted
-        let energy = model.energy(labels: model.condition.labels(factors))
-        for _ in 0..<rounds { sampler.run(&x, energy: energy, rng: &rng) }
+        let mask = moving == .all ? nil : corrupted.scalars.map { $0 == lowLevel || $0 == highLevel }
+        let x = model.refine(Array(repeating: corrupted, count: chains), labels: model.condition.labels(factors),
+                             mask: mask, sampler: sampler, rounds: rounds, rng: &rng)
         let restored = ImageMetrics.meanSquaredError(x, originals)
         let base = ImageMetrics.meanSquaredError(baseline, originals)
         return ImageTaskResult(metrics: [

@@ -9,7 +9,8 @@ struct Inpaint: ParsableCommand {
         commandName: "inpaint",
         abstract: "Inpaint the lower half of sprites by masked Langevin and compare with a mean-image fill.",
         discussion: """
-            The lower half is replaced by U(0, 1) noise and only it moves, under the true label. \
+            The lower half is replaced by U(0, 1) noise and only it moves, under the true label; \
+            --chains averages that many chains per image (an estimate of the conditional mean). \
             Metrics: inpaint_mse and baseline_mse (lower half filled from the data's mean image), \
             ratio. PNG rows: originals, corrupted, inpainted, mean fill.
             """)
@@ -17,6 +18,7 @@ struct Inpaint: ParsableCommand {
     @OptionGroup var task: TaskOptions
     @Option(help: "Start of the hidden half: noise (IGEBM) or meanImage (refine the baseline).")
     var start = "noise"
+    @OptionGroup var chains: ChainsOption
     @OptionGroup var sampling: SamplerOptions
     @OptionGroup var length: RoundsOption
     @OptionGroup var output: OutputOptions
@@ -27,7 +29,8 @@ struct Inpaint: ParsableCommand {
         }
         let sampler = try sampling.sampler()
         try length.check()
-        var inpainting = Inpainting(count: task.count, sampler: sampler, rounds: length.rounds)
+        try chains.check()
+        var inpainting = Inpainting(count: task.count, sampler: sampler, rounds: length.rounds, chains: chains.chains)
         inpainting.start = start
         try task.run("inpaint", output: output) { model, rng in
             inpainting.run(model, rng: &rng)

@@ -41,3 +41,13 @@ struct RoundsOption: ParsableArguments {
         guard rounds >= 1 && rounds <= 10_000 else { throw CommandError("--rounds must be in 1...10000, got \(rounds)") }
     }
 }
+
+/// How many chains an inpainting or restoration averages per image.
+struct ChainsOption: ParsableArguments {
+    @Option(help: "Independent chains per image, averaged (1: a single conditional sample).")
+    var chains = 1
+
+    func check() throws {
+        guard chains >= 1 && chains <= 256 else { throw CommandError("--chains must be in 1...256, got \(chains)") }
+    }
+}

@@ -131,6 +131,25 @@ struct SamplerTests {
         }
     }
 
+    @Test func aMaskPerElementFreezesEachRowsOwnCoordinates() {
+        let start = Tensor(shape: [4, 2], scalars: (0..<8).map { Float($0) })
+        let perElement: [Bool] = [true, false, false, true, false, false, true, true]
+        for mode in [LangevinSampler.Mode.proper(temperature: .constant(1)),
+                     .igebm(noise: 0.01, gradientClip: 0.5, bounds: nil)] {
+            let sampler = LangevinSampler(steps: 30, stepSize: .constant(0.05), mode: mode)
+            var rng = RNG(seed: 31)
+            var x = start
+            sampler.run(&x, energy: GaussianEnergy(), mask: perElement, rng: &rng)
+            for i in 0..<8 { #expect((x.scalars[i] != start.scalars[i]) == perElement[i], "element \(i)") }
+            // A per-element mask that repeats one row's flags is the shared mask, byte for byte.
+            var shared = start, tiled = start
+            var a = RNG(seed: 32), b = RNG(seed: 32)
+            sampler.run(&shared, energy: GaussianEnergy(), mask: [false, true], rng: &a)
+            sampler.run(&tiled, energy: GaussianEnergy(), mask: Array(repeating: [false, true], count: 4).joined().map { $0 }, rng: &b)
+            #expect(shared.scalars == tiled.scalars)
+        }
+    }
+
     @Test func zeroTemperatureIsGradientDescent() {
         var rng = RNG(seed: 26)
         var x = Tensor(shape: [1, 2], scalars: [3, 3])

@@ -59,13 +59,15 @@ struct CommandLineTests {
             ("sample", ["--model", position, "--langevin-steps", "2", "--rounds", "2"], "position_error_px"),
             ("inpaint", ["--model", position, "--start", "meanImage", "--langevin-steps", "2"], "ratio"),
             ("restore", ["--model", position, "--langevin-steps", "2"], "restored_mse"),
+            ("restore", ["--model", position, "--langevin-steps", "2", "--move", "all", "--chains", "2"], "ratio"),
+            ("inpaint", ["--model", position, "--langevin-steps", "2", "--chains", "3"], "inpaint_mse"),
             ("crossclass", ["--model", shape, "--langevin-steps", "2"], "after_shape_accuracy"),
             ("ood", ["--model", shape], "auroc_noise"),
             ("classify", ["--model", shape], "accuracy"),
             ("compose", ["--model", position, "--model", shape, "--langevin-steps", "2"], "shape_accuracy"),
         ]
-        for (task, arguments, key) in tasks {
-            let png = dir.appendingPathComponent("\(task).png"), metrics = dir.appendingPathComponent("\(task).jsonl")
+        for (index, (task, arguments, key)) in tasks.enumerated() {
+            let png = dir.appendingPathComponent("\(task)\(index).png"), metrics = dir.appendingPathComponent("\(task)\(index).jsonl")
             let result = try run([task, "--count", "4", "--png", png.path, "--metrics", metrics.path] + arguments)
             #expect(result.status == 0, "\(task): \(result.stderr)")
             let lines = try String(contentsOf: metrics, encoding: .utf8).split(separator: "\n")
@@ -98,6 +100,8 @@ struct CommandLineTests {
             ["sample", "--model", unconditional, "--count", "0"] + out,
             ["sample", "--model", unconditional, "--rounds", "0"] + out,
             ["inpaint", "--model", unconditional, "--start", "zeros"] + out,
+            ["inpaint", "--model", unconditional, "--chains", "0"] + out,
+            ["restore", "--model", unconditional, "--move", "some"] + out,
             ["classify", "--model", unconditional] + out,
             ["compose", "--model", unconditional] + out,
             ["sample", "--model", unconditional, "--png", "/proc/forbidden/o.png", "--metrics", dir.appendingPathComponent("o.jsonl").path],

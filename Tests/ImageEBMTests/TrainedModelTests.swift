@@ -66,11 +66,32 @@ struct TrainedModelTests {
         #expect(metrics["ratio"]! < 1)
     }
 
+    @Test func averagingChainsLowersTheInpaintingError() {
+        let one = Inpainting(count: 48, sampler: TrainedModels.sampler, rounds: 1)
+        var four = one
+        four.chains = 4
+        var a = RNG(seed: 14), b = RNG(seed: 14)
+        let single = one.run(TrainedModels.position.copy(), rng: &a).metrics
+        let averaged = four.run(TrainedModels.position.copy(), rng: &b).metrics
+        show("inpaint 1 chain", single)
+        show("inpaint 4 chains", averaged)
+        #expect(averaged["baseline_mse"]! == single["baseline_mse"]!, "the same images")
+        #expect(averaged["inpaint_mse"]! < single["inpaint_mse"]!)
+    }
+
     @Test func restorationRemovesSaltAndPepper() {
-        var rng = RNG(seed: 9)
-        let metrics = Restoration(count: 48, sampler: TrainedModels.sampler, rounds: 1).run(TrainedModels.position.copy(), rng: &rng).metrics
-        show("restore", metrics)
-        #expect(metrics["restored_mse"]! < metrics["corrupted_mse"]!)
+        var rng = RNG(seed: 9), same = RNG(seed: 9)
+        let suspects = Restoration(count: 48, sampler: TrainedModels.sampler, rounds: 1)
+        var all = suspects
+        all.moving = .all
+        let posterior = suspects.run(TrainedModels.position.copy(), rng: &rng).metrics
+        let everything = all.run(TrainedModels.position.copy(), rng: &same).metrics
+        show("restore suspects", posterior)
+        show("restore all", everything)
+        #expect(everything["restored_mse"]! < everything["corrupted_mse"]!)
+        // Moving only the pixels at a corruption level beats the mean fill that is told which
+        // pixels were hit.
+        #expect(posterior["ratio"]! < 1)
     }
 
     @Test func outliersScoreBelowSprites() {

@@ -8,8 +8,9 @@
 ///   noised point: x ← clamp(x + σξ − λ·clip(∇E(x + σξ), ±c)). Its noise is far below the
 ///   Langevin value, so it behaves as noisy clipped descent towards low energy.
 ///
-/// A mask (one flag per coordinate of a row, shared by all rows) freezes coordinates: the
-/// clamped start of a plan, the observed s_t of a transition, the known half of an image.
+/// A mask freezes coordinates: the clamped start of a plan, the observed s_t of a transition,
+/// the known half of an image (one flag per coordinate of a row, shared by all rows), or the
+/// pixels of each image that an observation pins down (one flag per element of the batch).
 public struct LangevinSampler: Sendable {
     public enum Mode: Sendable, Equatable {
         /// Proper Langevin with a (possibly annealed) temperature.
@@ -51,7 +52,8 @@ public struct LangevinSampler: Sendable {
     /// Runs `steps` updates on the batch `x` in place.
     ///
     /// - Parameters:
-    ///   - mask: `true` for coordinates that move (length = row width); nil moves all.
+    ///   - mask: `true` for coordinates that move: one flag per coordinate of a row, shared by
+    ///     all rows, or one per element of `x`; nil moves all.
     ///   - observe: called before every update with the iteration, the current batch and its
     ///     energies (planners use it to keep the best sample seen).
     public func run(
@@ -62,14 +64,23 @@ public struct LangevinSampler: Sendable {
         observe: ((Int, Tensor, [Float]) -> Void)? = nil
     ) {
         let width = x.rowWidth
-        if let mask { precondition(mask.count == width, "mask has \(mask.count) flags for rows of \(width)") }
+        if let mask {
+            precondition(mask.count == width || mask.count == x.count,
+                         "mask has \(mask.count) flags for rows of \(width) and \(x.count) elements")
+        }
         if let preconditioner { precondition(preconditioner.count == width, "preconditioner has \(preconditioner.count) entries for rows of \(width)") }
         let metric = preconditioner ?? [Float](repeating: 1, count: width)
         let metricRoot = metric.map { $0.squareRoot() }
-        // The moving columns of a row, in order: the loops visit exactly the coordinates (and
-        // draw noise in exactly the order) of a pass over every element that skips frozen ones.
-        let moving = mask.map { $0.indices.filter { mask![$0] } } ?? Array(0..<width)
         let rows = width == 0 ? 0 : x.count / width
+        // The moving columns of each row, in order: the loops visit exactly the coordinates (and
+        // draw noise in exactly the order) of a pass over every element that skips frozen ones.
+        let movingColumns: [[Int]]
+        if let mask, mask.count != width {
+            movingColumns = (0..<rows).map { r in (0..<width).filter { mask[r * width + $0] } }
+        } else {
+            movingColumns = [mask.map { m in m.indices.filter { m[$0] } } ?? Array(0..<width)]
+        }
+        func moving(_ row: Int) -> [Int] { movingColumns.count == 1 ? movingColumns[0] : movingColumns[row] }
         for k in 0..<steps {
             let eps = stepSize.value(at: k, of: steps)
             switch mode {
@@ -84,11 +95,11 @@ public struct LangevinSampler: Sendable {
                             var scale: Float = 1
                             if let clip = gradientNormClip {
                                 var squares: Float = 0
-                                for j in moving { squares += gs[row + j] * gs[row + j] }
+                                for j in moving(r) { squares += gs[row + j] * gs[row + j] }
                                 let norm = squares.squareRoot()
                                 if norm > clip { scale = clip / norm }
                             }
-                            for j in moving {
+                            for j in moving(r) {
                                 var step = -eps * scale * metric[j] * gs[row + j]
                                 if noiseScale > 0 { step += noiseScale * metricRoot[j] * rng.gaussian() }
                                 xs[row + j] += step
@@ -99,7 +110,7 @@ public struct LangevinSampler: Sendable {
             case let .igebm(noise, clip, bounds):
                 x.scalars.withUnsafeMutableBufferPointer { xs in
                     for r in 0..<rows {
-                        for j in moving { xs[r * width + j] += noise * rng.gaussian() }
+                        for j in moving(r) { xs[r * width + j] += noise * rng.gaussian() }
                     }
                 }
                 let (e, g) = energy.energiesAndGradient(at: x)
@@ -107,7 +118,7 @@ public struct LangevinSampler: Sendable {
                 x.scalars.withUnsafeMutableBufferPointer { xs in
                     g.scalars.withUnsafeBufferPointer { gs in
                         for r in 0..<rows {
-                            for j in moving {
+                            for j in moving(r) {
                                 let i = r * width + j
                                 var gi = gs[i]
                                 if let clip { gi = min(max(gi, -clip), clip) }
