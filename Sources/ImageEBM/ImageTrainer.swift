@@ -20,6 +20,11 @@ public struct ImageTrainingOptions: Codable, Equatable, Sendable {
     /// they do not show (`ShapeDataset.mismatchedLabel`). Not in IGEBM, whose negatives only
     /// ever come from the sampler; 0 turns them off.
     public var labelNegatives = 0
+    /// γ of JEM's label cross-entropy −log p(y | x) over every candidate label of the
+    /// condition (`ContrastiveDivergence.LabelClassification`); 0 turns it off, as IGEBM.
+    /// Each step then also evaluates every positive under every candidate: 3 rows per
+    /// positive for shape, but 256 for position.
+    public var labelClassification: Float = 0
     /// Groups of negative chains refined at once, one per core (`ContrastiveDivergence.chainShards`).
     public var chainShards = 2
 
@@ -46,6 +51,9 @@ public struct ImageTrainingOptions: Codable, Equatable, Sendable {
         guard regularization.isFinite && regularization >= 0 else { return "α must be non-negative, got \(regularization)" }
         guard chainShards >= 1 && chainShards <= 64 else { return "chain shards must be in 1...64, got \(chainShards)" }
         guard labelNegatives >= 0 && labelNegatives <= 4096 else { return "label negatives must be in 0...4096, got \(labelNegatives)" }
+        guard labelClassification.isFinite && labelClassification >= 0 else {
+            return "label classification weight must be non-negative, got \(labelClassification)"
+        }
         return nil
     }
 }
@@ -82,6 +90,12 @@ public struct ImageTrainer {
         trainer.replayFraction = options.replayFraction
         trainer.regularization = options.regularization
         trainer.chainShards = options.chainShards
+        if options.labelClassification > 0 && model.condition != .none {
+            let candidates = model.data.candidateLabels(for: model.condition)
+            trainer.labelClassification = .init(
+                weight: options.labelClassification,
+                candidates: Tensor(shape: [candidates.count, model.condition.labelWidth], scalars: Array(candidates.joined())))
+        }
         // A resumed run draws from its own stream, so it never replays the data of the steps
         // before the checkpoint.
         rng = RNG(seed: seed, stream: UInt64(model.step) &+ 1)

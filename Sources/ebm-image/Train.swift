@@ -15,7 +15,8 @@ struct Train: ParsableCommand {
             each chain's label. Loss: CD + α(E+² + E−²), α = 1; Adam β = (0, 0.999) with the \
             3√v̂ + 0.1 clip. --label-negatives adds, per step, that many data images under a \
             label they do not show as negatives of a conditional model (not in IGEBM; it teaches \
-            the label far faster). The chains are refined in --chain-shards groups at once, one \
+            the label far faster); --label-classification γ adds JEM's label cross-entropy \
+            over every candidate label (not in IGEBM either). The chains are refined in --chain-shards groups at once, one \
             per core. The checkpoint (safetensors) is saved every --save-every steps and at \
             the end; --resume continues it up to --steps in total (the data, architecture and \
             condition come from the checkpoint; the replay buffer restarts empty). Writes a PNG \
@@ -38,6 +39,8 @@ struct Train: ParsableCommand {
     var alpha: Float = 1
     @Option(help: "Known negatives per step for a conditional model: data images under a label they do not show (0: off, as IGEBM).")
     var labelNegatives = 0
+    @Option(help: "γ of the label cross-entropy −log p(y | x) over every candidate label, added to the CD loss of a conditional model (0: off, as IGEBM).")
+    var labelClassification: Float = 0
     @Option(help: "Groups of negative chains refined in parallel, one per core; the same seed and value give the same bytes on any machine.")
     var chainShards = 2
     @Option(help: "Checkpoint file (safetensors).")
@@ -57,7 +60,9 @@ struct Train: ParsableCommand {
         BLAS.setThreads(1)
         guard steps >= 1 else { throw CommandError("--steps must be at least 1, got \(steps)") }
         guard saveEvery >= 1, logEvery >= 1 else { throw CommandError("--save-every and --log-every must be at least 1") }
-        for (value, flag) in [(lr, "--lr"), (replay, "--replay"), (alpha, "--alpha")] { try requireFinite(value, flag) }
+        for (value, flag) in [(lr, "--lr"), (replay, "--replay"), (alpha, "--alpha"), (labelClassification, "--label-classification")] {
+            try requireFinite(value, flag)
+        }
         var options = ImageTrainingOptions()
         options.batchSize = batchSize
         options.learningRate = lr
@@ -65,6 +70,7 @@ struct Train: ParsableCommand {
         options.replayFraction = replay
         options.regularization = alpha
         options.labelNegatives = labelNegatives
+        options.labelClassification = labelClassification
         options.chainShards = chainShards
         try sampling.apply(to: &options)
 
@@ -93,6 +99,9 @@ struct Train: ParsableCommand {
         guard labelNegatives == 0 || model.condition != .none else {
             throw CommandError("--label-negatives needs a conditional model; this one is unconditional")
         }
+        guard labelClassification == 0 || model.condition != .none else {
+            throw CommandError("--label-classification needs a conditional model; this one is unconditional")
+        }
         let first = model.step
         var trainer = ImageTrainer(model: model, options: options, seed: output.seed, optimizerState: optimizerState)
 
@@ -116,11 +125,14 @@ struct Train: ParsableCommand {
             last = statistics
             bar.update(statistics.step - first, status: String(format: "E+ %.3f E- %.3f", statistics.positiveEnergy, statistics.negativeEnergy))
             if statistics.step % logEvery == 0 || statistics.step == steps {
-                lines.append(try TaskOutput.jsonLine([
+                var line: [String: Any] = [
                     "step": statistics.step, "loss": statistics.loss, "e_pos": statistics.positiveEnergy,
                     "e_neg": statistics.negativeEnergy, "replayed": statistics.replayed,
                     "seconds": Date().timeIntervalSince(start),
-                ]))
+                ]
+                if let accuracy = statistics.labelAccuracy { line["label_accuracy"] = accuracy }
+                if let crossEntropy = statistics.labelCrossEntropy { line["label_cross_entropy"] = crossEntropy }
+                lines.append(try TaskOutput.jsonLine(line))
             }
             if statistics.step % saveEvery == 0 { try save() }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import EBMCore
 import Testing
 
@@ -118,6 +119,47 @@ struct GivenNegativesTests {
         let (mPos, mNeg) = (ePositives.reduce(0, +) / 8, (eStarts + eKnown).reduce(0, +) / 8)
         let squares = (ePositives.map { $0 * $0 }.reduce(0, +) / 8) + ((eStarts + eKnown).map { $0 * $0 }.reduce(0, +) / 8)
         #expect(abs(stats.loss - (mPos - mNeg + squares)) < 1e-4)
+    }
+
+    // Three classes of 2-D points around distinct centres; the classification term must be
+    // the softmax cross-entropy of the energies under each candidate, and must teach the label.
+    @Test func labelClassificationIsTheSoftmaxCrossEntropyAndTeachesTheLabel() throws {
+        var layers = [LayerSpec].mlpEnergy(hidden: [16])
+        layers.insert(.conditionalGainBias, at: 1)
+        let net = Network(NetworkConfig(inputShape: [2], labelCount: 3, layers: layers), seed: 1)
+        var trainer = Self.trainer(net, samplerSteps: 0)
+        let candidates = Tensor(shape: [3, 3], scalars: [1, 0, 0, 0, 1, 0, 0, 0, 1])
+        trainer.labelClassification = .init(weight: 2, candidates: candidates)
+        let centres: [(Float, Float)] = [(-1, 0), (1, 0), (0, 1.5)]
+        func draw(_ rows: Int, rng: inout RNG) -> (x: Tensor, labels: Tensor, classes: [Int]) {
+            let classes = (0..<rows).map { _ in rng.index(below: 3) }
+            let x = classes.flatMap { [centres[$0].0 + 0.3 * rng.gaussian(), centres[$0].1 + 0.3 * rng.gaussian()] }
+            return (Tensor(shape: [rows, 2], scalars: x), candidates.gatherRows(classes), classes)
+        }
+        func energies(_ x: Tensor) -> [[Float]] {
+            (0..<3).map { c in net.conditioned(on: candidates.gatherRows(Array(repeating: c, count: x.rows))).energies(of: x) }
+        }
+        var rng = RNG(seed: 3)
+        let first = draw(16, rng: &rng)
+        let before = energies(first.x)
+        let expected = (0..<16).map { i -> Float in
+            let z = (0..<3).map { exp(-Double(before[$0][i])) }.reduce(0, +)
+            return Float(Double(before[first.classes[i]][i]) + log(z))
+        }.reduce(0, +) / 16
+        let stats = try trainer.step(positives: first.x, labels: first.labels, rng: &rng)
+        #expect(abs(stats.labelCrossEntropy! - expected) < 1e-4)
+        let own = (0..<16).map { before[first.classes[$0]][$0] }
+        let cd = own.reduce(0, +) / 16 - own.reduce(0, +) / 16 + 2 * own.map { $0 * $0 }.reduce(0, +) / 16
+        #expect(abs(stats.loss - (cd + 2 * expected)) < 1e-4, "CD with the positives as negatives, plus γ·CE")
+
+        for _ in 0..<300 {
+            let batch = draw(32, rng: &rng)
+            try trainer.step(positives: batch.x, labels: batch.labels, rng: &rng)
+        }
+        let test = draw(200, rng: &rng)
+        let after = energies(test.x)
+        let hits = (0..<200).filter { i in (0..<3).min { after[$0][i] < after[$1][i] }! == test.classes[i] }.count
+        #expect(hits > 180, "argmin-energy accuracy \(hits)/200")
     }
 
     @Test func observedTransitionsEndUpBelowPlannedOnes() throws {

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Statistics of one contrastive-divergence step.
 public struct ContrastiveDivergenceStatistics: Sendable, Equatable {
@@ -15,6 +16,10 @@ public struct ContrastiveDivergenceStatistics: Sendable, Equatable {
     public var sampledNegativeEnergy: Float
     /// Rows of the negative batch whose chains continued from the replay buffer.
     public var replayed: Int
+    /// With `labelClassification`: the fraction of positives whose lowest-energy candidate
+    /// label is their own, and the mean −log p(y | x) (its weight not applied); nil without.
+    public var labelAccuracy: Float? = nil
+    public var labelCrossEntropy: Float? = nil
 }
 
 /// Training stopped because an energy, the loss or a gradient stopped being finite.
@@ -32,7 +37,8 @@ public struct TrainingDiverged: Error, CustomStringConvertible {
 /// Per step: chains start from fresh initialisations mixed with the replay buffer
 /// (95 % / 5 % by default), run Langevin on the current energy (`mask` freezes conditioning
 /// coordinates such as s_t), return to the buffer, and the network takes one optimiser step on
-/// L = mean E(x⁺) − mean E(x⁻) + α·(mean E(x⁺)² + mean E(x⁻)²), negatives held constant.
+/// L = mean E(x⁺) − mean E(x⁻) + α·(mean E(x⁺)² + mean E(x⁻)²), negatives held constant,
+/// plus, for a conditional energy with `labelClassification`, γ·mean −log p(y | x⁺).
 /// Nothing is updated when any of those values is non-finite; the step throws instead.
 public struct ContrastiveDivergence {
     public let network: Network
@@ -56,6 +62,26 @@ public struct ContrastiveDivergence {
     public var chainShards = 1
     /// The copies that refine shards 2, 3, … (the network itself refines the first).
     private var shardNetworks: [Network] = []
+    /// JEM's hybrid term (Grathwohl et al. 2020) for a conditional energy; nil: off, as IGEBM.
+    public var labelClassification: LabelClassification?
+
+    /// γ·mean over the positives of −log p(y | x), p(y | x) = softmax over `candidates` of
+    /// −E(x, ·). CD alone teaches a conditional energy its label only through the negatives
+    /// that carry a wrong one, and small conv energies then take tens of thousands of steps to
+    /// tell shapes apart; this term asks it directly which candidate each positive shows.
+    public struct LabelClassification: Sendable {
+        public var weight: Float
+        /// Every label a positive can carry, one row each; each positive's label must be one
+        /// of them exactly (one-hot classes, a grid of positions).
+        public var candidates: Tensor
+
+        public init(weight: Float, candidates: Tensor) {
+            precondition(weight >= 0 && weight.isFinite, "label classification weight must be finite and non-negative")
+            precondition(candidates.rows >= 2, "label classification needs at least two candidate labels")
+            self.weight = weight
+            self.candidates = candidates
+        }
+    }
 
     public init(network: Network, optimizer: Adam = Adam(), sampler: LangevinSampler,
                 replay: ReplayBuffer?, mask: [Bool]? = nil,
@@ -162,8 +188,27 @@ public struct ContrastiveDivergence {
             if let knownLabels { negativeLabels = Tensor.concatenatingRows([sampledLabels!, knownLabels]) }
         }
         let n = positives.rows, m = negatives.rows
-        let batch = Tensor.concatenatingRows([positives, negatives])
-        let batchLabels = labels.map { Tensor.concatenatingRows([$0, negativeLabels!]) }
+        // The classification rows follow the CD rows in the same pass: every positive under
+        // every candidate, candidate-major.
+        let classification = labels.flatMap { labels in labelClassification.map { ($0, labels) } }
+        let k = classification?.0.candidates.rows ?? 0
+        var rows = [positives, negatives], rowLabels = labels.map { [$0, negativeLabels!] }
+        var truth: [Int] = []
+        if let (task, labels) = classification {
+            let width = labels.rowWidth
+            precondition(task.candidates.rowWidth == width, "candidate labels need the labels' width")
+            truth = (0..<n).map { i in
+                let own = labels.scalars[(i * width)..<((i + 1) * width)]
+                guard let c = (0..<k).first(where: { task.candidates.scalars[($0 * width)..<(($0 + 1) * width)] == own }) else {
+                    preconditionFailure("positive \(i)'s label is not among the candidate labels")
+                }
+                return c
+            }
+            rows.append(positives.gatherRows(Array((0..<k).map { _ in 0..<n }.joined())))
+            rowLabels?.append(task.candidates.gatherRows(Array((0..<k).map { Array(repeating: $0, count: n) }.joined())))
+        }
+        let batch = Tensor.concatenatingRows(rows)
+        let batchLabels = rowLabels.map { Tensor.concatenatingRows($0) }
         let energies = network.forward(batch, labels: batchLabels).scalars
         let failingStep = step + 1
         guard energies.allSatisfy(\.isFinite) else { throw TrainingDiverged(step: failingStep, quantity: "the energy") }
@@ -174,16 +219,34 @@ public struct ContrastiveDivergence {
         let invPos = 1 / Float(n), invNeg = 1 / Float(m)
         ePos *= invPos; ePos2 *= invPos; eNeg *= invNeg; eNeg2 *= invNeg
         let alpha = regularization
-        let loss = ePos - eNeg + alpha * (ePos2 + eNeg2)
-        guard loss.isFinite else { throw TrainingDiverged(step: failingStep, quantity: "the loss") }
+        var loss = ePos - eNeg + alpha * (ePos2 + eNeg2)
 
-        var dE = [Float](repeating: 0, count: n + m)
+        var dE = [Float](repeating: 0, count: n + m + k * n)
         for i in 0..<n { dE[i] = (1 + 2 * alpha * energies[i]) * invPos }
         for i in 0..<m { dE[n + i] = (-1 + 2 * alpha * energies[n + i]) * invNeg }
-        try optimizer.update(network, outputGradient: Tensor(shape: [n + m, 1], scalars: dE), trainingStep: failingStep)
+        var accuracy: Float?, crossEntropy: Float?
+        if let (task, _) = classification {
+            // −log p(y | x) = E(x, y) − min E + log Σ exp(−(E − min E)), stable for any energies.
+            var total: Float = 0, hits = 0
+            for i in 0..<n {
+                let e = (0..<k).map { energies[n + m + $0 * n + i] }
+                let lowest = e.min()!
+                let w = e.map { exp(-($0 - lowest)) }
+                let z = w.reduce(0, +)
+                total += e[truth[i]] - lowest + log(z)
+                if e[truth[i]] == lowest { hits += 1 }
+                for c in 0..<k { dE[n + m + c * n + i] = task.weight * ((c == truth[i] ? 1 : 0) - w[c] / z) * invPos }
+            }
+            crossEntropy = total * invPos
+            accuracy = Float(hits) * invPos
+            loss += task.weight * total * invPos
+        }
+        guard loss.isFinite else { throw TrainingDiverged(step: failingStep, quantity: "the loss") }
+        try optimizer.update(network, outputGradient: Tensor(shape: [dE.count, 1], scalars: dE), trainingStep: failingStep)
         step = failingStep
         let eSampled = energies[n..<(n + sampled.rows)].reduce(0, +) / Float(max(sampled.rows, 1))
         return ContrastiveDivergenceStatistics(step: step, loss: loss, positiveEnergy: ePos, negativeEnergy: eNeg,
-                                               sampledNegativeEnergy: eSampled, replayed: replayed)
+                                               sampledNegativeEnergy: eSampled, replayed: replayed,
+                                               labelAccuracy: accuracy, labelCrossEntropy: crossEntropy)
     }
 }
