@@ -16,8 +16,8 @@ struct Train: ParsableCommand {
             3√v̂ + 0.1 clip. --label-negatives adds, per step, that many data images under a \
             label they do not show as negatives of a conditional model (not in IGEBM; it teaches \
             the label far faster); --label-classification γ adds JEM's label cross-entropy \
-            over every candidate label (not in IGEBM either). The chains are refined in --chain-shards groups at once, one \
-            per core. The checkpoint (safetensors) is saved every --save-every steps and at \
+            over every candidate label (not in IGEBM either). The chains are refined in \
+            --chain-shards groups at once, one per core. The checkpoint (safetensors) is saved every --save-every steps and at \
             the end; --resume continues it up to --steps in total (the data, architecture and \
             condition come from the checkpoint; the replay buffer restarts empty). Writes a PNG \
             of data (top) and buffer samples (bottom) and JSON lines of the training curve.
