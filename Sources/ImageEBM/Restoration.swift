@@ -16,6 +16,7 @@ public struct Restoration {
     /// Fractions of pixels set to `lowLevel` and to `highLevel`.
     public var lowFraction: Float = 0.05
     public var highFraction: Float = 0.05
+    /// The values corrupted pixels take (IGEBM: 0.1 and 0.9).
     public var lowLevel: Float = 0.1
     public var highLevel: Float = 0.9
 
@@ -25,7 +26,8 @@ public struct Restoration {
         case all
         /// The pixels whose value is one of the two corruption levels. Under the known noise
         /// model every other pixel is observed exactly, so these are the only unknowns of the
-        /// posterior; sprites (k/16 coverage) and 8-bit data never take those values.
+        /// posterior. Sprites with the default 4×4 supersampling (k/16 coverage) and 8-bit
+        /// data never take those values; a clean pixel that did would merely be resampled.
         case suspects
     }
 

@@ -12,9 +12,10 @@ struct Restore: ParsableCommand {
             Under the true label, Langevin moves the pixels whose value is one of the two \
             corruption levels (--move suspects: under the known noise model every other pixel is \
             observed exactly) or every pixel (--move all, as IGEBM); --chains averages that many \
-            chains per image (an estimate of the conditional mean). Metrics: restored_mse, corrupted_mse, baseline_mse \
-            (the corrupted pixels filled from the mean image, knowing which they are), ratio = \
-            restored / baseline. PNG rows: originals, corrupted, restored, baseline.
+            chains per image (an estimate of the conditional mean). Metrics: restored_mse, \
+            corrupted_mse, baseline_mse (the corrupted pixels filled from the mean image, \
+            knowing which they are), ratio = restored / baseline. PNG rows: originals, corrupted, \
+            restored, baseline.
             """)
 
     @OptionGroup var task: TaskOptions
