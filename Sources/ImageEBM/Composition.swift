@@ -1,16 +1,27 @@
 import EBMCore
 
 /// Compositional generation: separately trained conditional energies, each conditioned on its
-/// own factor of one target, are summed (a product of experts ∝ exp(−Σ E_m)) and sampled
-/// jointly with one Langevin chain per target. IGEBM's `ebm_combine.py` alternates one
-/// sub-step per model; summing the gradients is the same splitting without its order effects.
+/// own factor of one target, are sampled jointly as a product of experts ∝ exp(−Σ E_m), with
+/// one Langevin chain per target.
 public struct Composition {
     public var count: Int
     public var sampler: LangevinSampler
     public var rounds: Int
+    /// How the experts' gradients combine in each Langevin step.
+    public var mode: Mode = .sum
     /// Also sample every model alone under the same targets, as the reference the composition
     /// must beat (each model alone knows nothing of the others' factors).
     public var includeSingleModels = true
+
+    public enum Mode: String, CaseIterable, Sendable {
+        /// One step on ∇Σ E_m: the clean form.
+        case sum
+        /// IGEBM's `ebm_combine.py`: every step is one sub-step per model in turn, each with
+        /// its own noise and clip. The same splitting of ∇Σ E_m for small steps, but under the
+        /// igebm sampler's element-wise clip each expert moves a pixel at most λ·c per step,
+        /// so an expert with steeper energies cannot drown the others.
+        case alternate
+    }
 
     public init(count: Int = 64, sampler: LangevinSampler = .igebmDefaults, rounds: Int = 1) {
         self.count = count
@@ -35,9 +46,21 @@ public struct Composition {
         // Targets vary only over what every model was trained on.
         let targets = (0..<count).map { _ in data.randomFactors(rng: &rng) }
         let quality = ImageQuality(data: data)
-        let joint = SumEnergy(models.map { $0.energy(labels: $0.condition.labels(targets)) })
+        let experts = models.map { $0.energy(labels: $0.condition.labels(targets)) }
         var x = ImageNoise.uniform(count: count, size: data.size, rng: &rng)
-        for _ in 0..<rounds { sampler.run(&x, energy: joint, rng: &rng) }
+        for _ in 0..<rounds {
+            switch mode {
+            case .sum:
+                sampler.run(&x, energy: SumEnergy(experts), rng: &rng)
+            case .alternate:
+                var one = sampler
+                one.steps = 1
+                for k in 0..<sampler.steps {
+                    one.stepSize = .constant(sampler.stepSize.value(at: k, of: sampler.steps))
+                    for expert in experts { one.run(&x, energy: expert, rng: &rng) }
+                }
+            }
+        }
         var metrics = quality.measure(x, targets: targets, conditions: conditions)
         metrics["samples"] = Double(count)
         var panels = [x, data.renderer.render(targets)]

@@ -10,16 +10,19 @@ struct Compose: ParsableCommand {
         abstract: "Sample the sum of separately trained conditional energies (e.g. position + shape).",
         discussion: """
             Each target factor set labels every model with its own factor; one Langevin chain per \
-            target samples exp(-sum of the energies). Metrics score the joint samples on every \
-            model's factor (position_error_px, shape_accuracy, ...) and, as the reference, each \
-            model sampled alone (single_<condition>_*). PNG rows: joint samples, targets, each \
-            model alone.
+            target samples exp(-sum of the energies), stepping on the summed gradient (--mode \
+            sum) or, as IGEBM, one sub-step per model in turn (--mode alternate). Metrics score \
+            the joint samples on every model's factor (position_error_px, shape_accuracy, ...) \
+            and, as the reference, each model sampled alone (single_<condition>_*). PNG rows: \
+            joint samples, targets, each model alone.
             """)
 
     @Option(name: .customLong("model"), help: "A model checkpoint; give two or more, each conditioned on a different factor.")
     var models: [String] = []
     @Option(help: "Number of samples.")
     var count = 64
+    @Option(help: "How the models' gradients combine: sum (one step on the summed gradient) or alternate (one sub-step per model, IGEBM).")
+    var mode = "sum"
     @OptionGroup var sampling: SamplerOptions
     @OptionGroup var length: RoundsOption
     @OptionGroup var output: OutputOptions
@@ -28,14 +31,19 @@ struct Compose: ParsableCommand {
         BLAS.setThreads(1)
         try checkCount(count)
         guard models.count >= 2 else { throw CommandError("compose needs at least two --model checkpoints, got \(models.count)") }
+        guard let mode = Composition.Mode(rawValue: mode) else {
+            throw CommandError("--mode must be sum or alternate, got \"\(self.mode)\"")
+        }
         let sampler = try sampling.sampler()
         try length.check()
         let out = TaskOutput(task: "compose", output: output)
         try out.prepare()
         let loaded = try models.map { try loadModel($0).model }
         var rng = RNG(seed: output.seed, stream: 0x696D67)
-        let result = try Composition(count: count, sampler: sampler, rounds: length.rounds).run(loaded, rng: &rng)
+        var composition = Composition(count: count, sampler: sampler, rounds: length.rounds)
+        composition.mode = mode
+        let result = try composition.run(loaded, rng: &rng)
         try out.write(result, size: loaded[0].data.size,
-                      extra: ["models": models, "conditions": loaded.map(\.condition.rawValue)])
+                      extra: ["models": models, "conditions": loaded.map(\.condition.rawValue), "mode": mode.rawValue])
     }
 }

@@ -65,6 +65,7 @@ struct CommandLineTests {
             ("ood", ["--model", shape], "auroc_noise"),
             ("classify", ["--model", shape], "accuracy"),
             ("compose", ["--model", position, "--model", shape, "--langevin-steps", "2"], "shape_accuracy"),
+            ("compose", ["--model", position, "--model", shape, "--langevin-steps", "2", "--mode", "alternate"], "position_error_px"),
         ]
         for (index, (task, arguments, key)) in tasks.enumerated() {
             let png = dir.appendingPathComponent("\(task)\(index).png"), metrics = dir.appendingPathComponent("\(task)\(index).jsonl")
@@ -104,6 +105,7 @@ struct CommandLineTests {
             ["restore", "--model", unconditional, "--move", "some"] + out,
             ["classify", "--model", unconditional] + out,
             ["compose", "--model", unconditional] + out,
+            ["compose", "--model", unconditional, "--model", unconditional, "--mode", "product"] + out,
             ["sample", "--model", unconditional, "--png", "/proc/forbidden/o.png", "--metrics", dir.appendingPathComponent("o.jsonl").path],
         ]
         for arguments in cases {

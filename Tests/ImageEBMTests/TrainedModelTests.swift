@@ -116,6 +116,16 @@ struct TrainedModelTests {
         // accuracy 0.66) but its samples still show it only about half the time.
         #expect(metrics["position_error_px"]! < 0.7 * metrics["single_shape_position_error_px"]!)
         #expect(metrics["recognisable"]! > 0.5)
+
+        // IGEBM's alternating sub-steps sample the same product: the position model still places
+        // the sprites.
+        task.mode = .alternate
+        task.includeSingleModels = false
+        var same = RNG(seed: 11)
+        let alternating = try task.run([TrainedModels.position.copy(), TrainedModels.shape.copy()], rng: &same).metrics
+        show("compose alternate", alternating)
+        #expect(alternating["position_error_px"]! < 0.7 * metrics["single_shape_position_error_px"]!)
+        #expect(alternating["recognisable"]! > 0.5)
     }
 
     @Test func crossClassMappingMovesSpritesToTheirNewPosition() throws {
