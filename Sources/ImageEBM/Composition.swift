@@ -12,6 +12,9 @@ public struct Composition {
     /// Also sample every model alone under the same targets, as the reference the composition
     /// must beat (each model alone knows nothing of the others' factors).
     public var includeSingleModels = true
+    /// Label guidance of each model's expert, in the models' order (empty: none); each model
+    /// alone is sampled with its own.
+    public var guidance: [LabelGuidance] = []
 
     public enum Mode: String, CaseIterable, Sendable {
         /// One step on ∇Σ E_m: the clean form.
@@ -43,12 +46,19 @@ public struct Composition {
         guard Set(conditions).count == conditions.count else {
             throw ImageTaskError("composed models must condition on different factors, got \(conditions.map(\.rawValue))")
         }
+        guard guidance.isEmpty || guidance.count == models.count else {
+            throw ImageTaskError("give one label guidance per model (\(models.count)), got \(guidance.count)")
+        }
         // Targets vary only over what every model was trained on.
         let targets = (0..<count).map { _ in data.randomFactors(rng: &rng) }
         let quality = ImageQuality(data: data)
-        let experts = models.map { $0.energy(labels: $0.condition.labels(targets)) }
+        let labels = models.map { $0.condition.labels(targets) }
+        func experts(round: Int) -> [any Energy] {
+            models.indices.map { m in (guidance.isEmpty ? .none : guidance[m]).energy(of: models[m], labels: labels[m], round: round) }
+        }
         var x = ImageNoise.uniform(count: count, size: data.size, rng: &rng)
-        for _ in 0..<rounds {
+        for round in 0..<rounds {
+            let experts = experts(round: round)
             switch mode {
             case .sum:
                 sampler.run(&x, energy: SumEnergy(experts), rng: &rng)
@@ -65,10 +75,9 @@ public struct Composition {
         metrics["samples"] = Double(count)
         var panels = [x, data.renderer.render(targets)]
         if includeSingleModels {
-            for model in models {
+            for (m, model) in models.enumerated() {
                 var alone = ImageNoise.uniform(count: count, size: data.size, rng: &rng)
-                let energy = model.energy(labels: model.condition.labels(targets))
-                for _ in 0..<rounds { sampler.run(&alone, energy: energy, rng: &rng) }
+                for round in 0..<rounds { sampler.run(&alone, energy: experts(round: round)[m], rng: &rng) }
                 for (key, value) in quality.measure(alone, targets: targets, conditions: conditions) {
                     metrics["single_\(model.condition.rawValue)_\(key)"] = value
                 }

@@ -8,6 +8,9 @@ public struct ConditionalSampling {
     public var count: Int
     public var sampler: LangevinSampler
     public var rounds: Int
+    /// Label guidance: the guided rounds sample p(x | y)·p(y | x)^w under the model's own
+    /// classifier (`LabelGuidedEnergy`); `.none` samples the plain conditional energy.
+    public var guidance = LabelGuidance.none
 
     public init(count: Int = 64, sampler: LangevinSampler = .igebmDefaults, rounds: Int = 1) {
         self.count = count
@@ -19,9 +22,11 @@ public struct ConditionalSampling {
     public func run(_ model: ImageEnergyModel, rng: inout RNG) -> ImageTaskResult {
         let targets = (0..<count).map { _ in model.data.randomFactors(rng: &rng) }
         let samples = model.sample(count: count, labels: model.condition.labels(targets), sampler: sampler,
-                                   rounds: rounds, rng: &rng)
+                                   rounds: rounds, guidance: guidance, rng: &rng)
         var metrics = ImageQuality(data: model.data).measure(samples, targets: targets, conditions: [model.condition])
         metrics["samples"] = Double(count)
+        metrics["guidance"] = Double(guidance.weight)
+        metrics["unguided_rounds"] = Double(guidance.unguidedRounds)
         return ImageTaskResult(metrics: metrics, panels: [samples, model.data.renderer.render(targets)])
     }
 }

@@ -39,11 +39,27 @@ public struct ImageEnergyModel {
     /// Energies of `images` under `labels`.
     public func energies(of images: Tensor, labels: Tensor?) -> [Float] { energy(labels: labels).energies(of: images) }
 
+    /// The energy with one label row per image, sharpened by `guidance` w > 0 towards images
+    /// the model itself classifies as their label (`LabelGuidedEnergy`); w = 0 and
+    /// unconditional models give the plain energy.
+    public func energy(labels: Tensor?, guidance: Float) -> any Energy {
+        guard guidance > 0, let labels else { return energy(labels: labels) }
+        return LabelGuidedEnergy(network: network, labels: labels, candidates: candidateLabels, weight: guidance)
+    }
+
+    /// Every label of the model's condition on the data's grid, one row each
+    /// (`ShapeDataset.candidateLabels`).
+    public var candidateLabels: Tensor {
+        let candidates = data.candidateLabels(for: condition)
+        return Tensor(shape: [candidates.count, condition.labelWidth], scalars: Array(candidates.joined()))
+    }
+
     /// Langevin samples from uniform noise, one per label row (or `count` unconditional ones):
-    /// `rounds` runs of `sampler`.
-    public func sample(count: Int, labels: Tensor?, sampler: LangevinSampler, rounds: Int = 1, rng: inout RNG) -> Tensor {
+    /// `rounds` runs of `sampler`, each on the energy `guidance` gives for that round.
+    public func sample(count: Int, labels: Tensor?, sampler: LangevinSampler, rounds: Int = 1,
+                       guidance: LabelGuidance = .none, rng: inout RNG) -> Tensor {
         var x = ImageNoise.uniform(count: count, size: data.size, rng: &rng)
-        for _ in 0..<rounds { sampler.run(&x, energy: energy(labels: labels), rng: &rng) }
+        for round in 0..<rounds { sampler.run(&x, energy: guidance.energy(of: self, labels: labels, round: round), rng: &rng) }
         return x
     }
 

@@ -91,10 +91,7 @@ public struct ImageTrainer {
         trainer.regularization = options.regularization
         trainer.chainShards = options.chainShards
         if options.labelClassification > 0 && model.condition != .none {
-            let candidates = model.data.candidateLabels(for: model.condition)
-            trainer.labelClassification = .init(
-                weight: options.labelClassification,
-                candidates: Tensor(shape: [candidates.count, model.condition.labelWidth], scalars: Array(candidates.joined())))
+            trainer.labelClassification = .init(weight: options.labelClassification, candidates: model.candidateLabels)
         }
         // A resumed run draws from its own stream, so it never replays the data of the steps
         // before the checkpoint.

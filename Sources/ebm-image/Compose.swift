@@ -14,7 +14,9 @@ struct Compose: ParsableCommand {
             sum) or, as IGEBM, one sub-step per model in turn (--mode alternate). Metrics score \
             the joint samples on every model's factor (position_error_px, shape_accuracy, ...) \
             and, as the reference, each model sampled alone (single_<condition>_*). PNG rows: \
-            joint samples, targets, each model alone.
+            joint samples, targets, each model alone. --guidance gives each model a label \
+            guidance weight (see sample --help), e.g. 0,3 for a position and a shape model; the \
+            default 0 guides none.
             """)
 
     @Option(name: .customLong("model"), help: "A model checkpoint; give two or more, each conditioned on a different factor.")
@@ -23,6 +25,7 @@ struct Compose: ParsableCommand {
     var count = 64
     @Option(help: "How the models' gradients combine: sum (one step on the summed gradient) or alternate (one sub-step per model, IGEBM).")
     var mode = "sum"
+    @OptionGroup var guidance: GuidanceOptions
     @OptionGroup var sampling: SamplerOptions
     @OptionGroup var length: RoundsOption
     @OptionGroup var output: OutputOptions
@@ -39,11 +42,15 @@ struct Compose: ParsableCommand {
         let out = TaskOutput(task: "compose", output: output)
         try out.prepare()
         let loaded = try models.map { try loadModel($0).model }
+        let guidances = try guidance.guidance(for: loaded)
         var rng = RNG(seed: output.seed, stream: 0x696D67)
         var composition = Composition(count: count, sampler: sampler, rounds: length.rounds)
         composition.mode = mode
+        composition.guidance = guidances
         let result = try composition.run(loaded, rng: &rng)
         try out.write(result, size: loaded[0].data.size,
-                      extra: ["models": models, "conditions": loaded.map(\.condition.rawValue), "mode": mode.rawValue])
+                      extra: ["models": models, "conditions": loaded.map(\.condition.rawValue), "mode": mode.rawValue,
+                             "guidance": guidances.map { Double($0.weight) },
+                             "unguided_rounds": guidance.unguidedRounds])
     }
 }

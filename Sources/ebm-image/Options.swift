@@ -14,14 +14,47 @@ func requireFinite(_ value: Float, _ flag: String) throws {
     guard value.isFinite else { throw CommandError("\(flag) must be a finite number, got \(value)") }
 }
 
-/// Parses "a,b,c" into integers, naming the flag on failure.
-func parseIntegers(_ text: String, _ flag: String) throws -> [Int] {
+/// Parses "a,b,c" with `parse`, naming the flag and what it takes on failure.
+func parseList<Value>(_ text: String, _ flag: String, of kind: String, _ parse: (String) -> Value?) throws -> [Value] {
     let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-    let values = parts.compactMap { Int($0) }
+    let values = parts.compactMap(parse)
     guard !parts.isEmpty, values.count == parts.count else {
-        throw CommandError("\(flag) must be comma-separated integers, got \"\(text)\"")
+        throw CommandError("\(flag) must be comma-separated \(kind), got \"\(text)\"")
     }
     return values
+}
+
+func parseIntegers(_ text: String, _ flag: String) throws -> [Int] { try parseList(text, flag, of: "integers") { Int($0) } }
+
+func parseFloats(_ text: String, _ flag: String) throws -> [Float] {
+    try parseList(text, flag, of: "finite numbers") { Float($0).flatMap { $0.isFinite ? $0 : nil } }
+}
+
+/// Label guidance flags of the sampling commands (`LabelGuidance`).
+struct GuidanceOptions: ParsableArguments {
+    @Option(help: "Label guidance weight w ≥ 0 (default 0: off); compose takes one per --model, comma-separated.")
+    var guidance: String?
+    @Option(help: "Rounds of the plain energy before guidance starts.")
+    var unguidedRounds = 0
+
+    /// One guidance per model, each checked against its model.
+    func guidance(for models: [ImageEnergyModel]) throws -> [LabelGuidance] {
+        guard unguidedRounds >= 0 && unguidedRounds <= 10_000 else {
+            throw CommandError("--unguided-rounds must be in 0...10000, got \(unguidedRounds)")
+        }
+        guard let guidance else { return models.map { _ in .none } }
+        let weights = try parseFloats(guidance, "--guidance")
+        guard weights.count == models.count else {
+            throw CommandError("--guidance needs one weight per model (\(models.count)), got \(weights.count)")
+        }
+        return try zip(weights, models).map { weight, model in
+            guard weight >= 0 else { throw CommandError("--guidance weights must be non-negative, got \(weight)") }
+            guard weight == 0 || model.condition != .none else {
+                throw CommandError("--guidance needs a conditional model; this one is unconditional")
+            }
+            return LabelGuidance(weight: weight, unguidedRounds: unguidedRounds)
+        }
+    }
 }
 
 /// The procedural data a new model is trained on.

@@ -12,20 +12,28 @@ struct Sample: ParsableCommand {
             Each chain starts from U(0, 1) noise under the label of a random factor set and runs \
             --rounds × --langevin-steps steps. Metrics against the renderer's ground truth: \
             position_error_px (centre of mass vs. the conditioned position), shape_accuracy (best \
-            template IoU), scale_error, rotation_error_deg, mean_iou. PNG: samples (top), renders of \
-            their targets (bottom).
+            template IoU), scale_error, rotation_error_deg, mean_iou, recognisable (the fraction whose \
+            best template overlaps by IoU 0.5 or more). PNG: samples (top), renders of \
+            their targets (bottom). --guidance w > 0 samples p(x | y)·p(y | x)^w instead, with the \
+            classifier the energy implies (softmax of -E over every label of the condition): \
+            images of the label that the model also recognises as it. It starts after \
+            --unguided-rounds rounds of the plain energy (from noise the classifier's pull tears \
+            chains apart), and each guided step runs the network once per label (3 for shape).
             """)
 
     @OptionGroup var task: TaskOptions
     @OptionGroup var sampling: SamplerOptions
     @OptionGroup var length: RoundsOption
+    @OptionGroup var guidance: GuidanceOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let sampler = try sampling.sampler()
         try length.check()
         try task.run("sample", output: output) { model, rng in
-            ConditionalSampling(count: task.count, sampler: sampler, rounds: length.rounds).run(model, rng: &rng)
+            var sampling = ConditionalSampling(count: task.count, sampler: sampler, rounds: length.rounds)
+            sampling.guidance = try guidance.guidance(for: [model])[0]
+            return sampling.run(model, rng: &rng)
         }
     }
 }

@@ -66,6 +66,8 @@ struct CommandLineTests {
             ("classify", ["--model", shape], "accuracy"),
             ("compose", ["--model", position, "--model", shape, "--langevin-steps", "2"], "shape_accuracy"),
             ("compose", ["--model", position, "--model", shape, "--langevin-steps", "2", "--mode", "alternate"], "position_error_px"),
+            ("sample", ["--model", shape, "--langevin-steps", "2", "--rounds", "2", "--guidance", "2", "--unguided-rounds", "1"], "shape_accuracy"),
+            ("compose", ["--model", position, "--model", shape, "--langevin-steps", "2", "--guidance", "0,2"], "shape_accuracy"),
         ]
         for (index, (task, arguments, key)) in tasks.enumerated() {
             let png = dir.appendingPathComponent("\(task)\(index).png"), metrics = dir.appendingPathComponent("\(task)\(index).jsonl")
@@ -100,6 +102,11 @@ struct CommandLineTests {
             ["sample", "--model", dir.appendingPathComponent("junk.safetensors").path] + out,
             ["sample", "--model", unconditional, "--count", "0"] + out,
             ["sample", "--model", unconditional, "--rounds", "0"] + out,
+            ["sample", "--model", unconditional, "--guidance", "1"] + out,
+            ["sample", "--model", unconditional, "--guidance", "-1"] + out,
+            ["sample", "--model", unconditional, "--guidance", "1,1"] + out,
+            ["sample", "--model", unconditional, "--unguided-rounds", "-1"] + out,
+            ["compose", "--model", unconditional, "--model", unconditional, "--guidance", "0,x"] + out,
             ["inpaint", "--model", unconditional, "--start", "zeros"] + out,
             ["inpaint", "--model", unconditional, "--chains", "0"] + out,
             ["restore", "--model", unconditional, "--move", "some"] + out,

@@ -195,15 +195,7 @@ public struct ContrastiveDivergence {
         var rows = [positives, negatives], rowLabels = labels.map { [$0, negativeLabels!] }
         var truth: [Int] = []
         if let (task, labels) = classification {
-            let width = labels.rowWidth
-            precondition(task.candidates.rowWidth == width, "candidate labels need the labels' width")
-            truth = (0..<n).map { i in
-                let own = labels.scalars[(i * width)..<((i + 1) * width)]
-                guard let c = (0..<k).first(where: { task.candidates.scalars[($0 * width)..<(($0 + 1) * width)] == own }) else {
-                    preconditionFailure("positive \(i)'s label is not among the candidate labels")
-                }
-                return c
-            }
+            truth = LabelPosterior.candidateIndices(of: labels, in: task.candidates)
             rows.append(positives.gatherRows(Array((0..<k).map { _ in 0..<n }.joined())))
             rowLabels?.append(task.candidates.gatherRows(Array((0..<k).map { Array(repeating: $0, count: n) }.joined())))
         }
@@ -226,16 +218,13 @@ public struct ContrastiveDivergence {
         for i in 0..<m { dE[n + i] = (-1 + 2 * alpha * energies[n + i]) * invNeg }
         var accuracy: Float?, crossEntropy: Float?
         if let (task, _) = classification {
-            // −log p(y | x) = E(x, y) − min E + log Σ exp(−(E − min E)), stable for any energies.
             var total: Float = 0, hits = 0
             for i in 0..<n {
-                let e = (0..<k).map { energies[n + m + $0 * n + i] }
-                let lowest = e.min()!
-                let w = e.map { exp(-($0 - lowest)) }
-                let z = w.reduce(0, +)
-                total += e[truth[i]] - lowest + log(z)
-                if e[truth[i]] == lowest { hits += 1 }
-                for c in 0..<k { dE[n + m + c * n + i] = task.weight * ((c == truth[i] ? 1 : 0) - w[c] / z) * invPos }
+                let term = LabelPosterior.negativeLogLikelihood(energies: (0..<k).map { energies[n + m + $0 * n + i] },
+                                                                truth: truth[i])
+                total += term.value
+                if term.isArgmin { hits += 1 }
+                for c in 0..<k { dE[n + m + c * n + i] = task.weight * term.energyGradient[c] * invPos }
             }
             crossEntropy = total * invPos
             accuracy = Float(hits) * invPos
