@@ -131,8 +131,7 @@ struct TrainedModelTests {
     // Guided chains sample p(x | y)·p(y | x)^w, so the model's own classifier must assign
     // their samples to the label they were drawn under more often than it does plain samples.
     // (Whether that is the shape the renderer's templates see depends on how well the model
-    // knows its shapes: at 32×32 it raises shape accuracy, see the README; this small model's
-    // classifier is too weak for that.)
+    // knows its shapes: with the 32×32 shape model of the README it is not.)
     @Test func labelGuidanceDrawsSamplesTheModelClassifiesAsTheirLabel() {
         let model = TrainedModels.shape
         var rng = RNG(seed: 16)
