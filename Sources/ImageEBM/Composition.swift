@@ -53,12 +53,12 @@ public struct Composition {
         let targets = (0..<count).map { _ in data.randomFactors(rng: &rng) }
         let quality = ImageQuality(data: data)
         let labels = models.map { $0.condition.labels(targets) }
-        func experts(round: Int) -> [any Energy] {
-            models.indices.map { m in (guidance.isEmpty ? .none : guidance[m]).energy(of: models[m], labels: labels[m], round: round) }
+        func expertEnergy(_ m: Int, round: Int) -> any Energy {
+            (guidance.isEmpty ? .none : guidance[m]).energy(of: models[m], labels: labels[m], round: round)
         }
         var x = ImageNoise.uniform(count: count, size: data.size, rng: &rng)
         for round in 0..<rounds {
-            let experts = experts(round: round)
+            let experts = models.indices.map { expertEnergy($0, round: round) }
             switch mode {
             case .sum:
                 sampler.run(&x, energy: SumEnergy(experts), rng: &rng)
@@ -77,7 +77,7 @@ public struct Composition {
         if includeSingleModels {
             for (m, model) in models.enumerated() {
                 var alone = ImageNoise.uniform(count: count, size: data.size, rng: &rng)
-                for round in 0..<rounds { sampler.run(&alone, energy: experts(round: round)[m], rng: &rng) }
+                for round in 0..<rounds { sampler.run(&alone, energy: expertEnergy(m, round: round), rng: &rng) }
                 for (key, value) in quality.measure(alone, targets: targets, conditions: conditions) {
                     metrics["single_\(model.condition.rawValue)_\(key)"] = value
                 }

@@ -4,8 +4,9 @@
 /// Sampling exp(−E_w) draws from p(x | y)·p(y | x)^w: images of class y that the energy also
 /// recognises as y. It is classifier guidance with the model's own classifier, and, when every
 /// class has the same normaliser, classifier-free guidance p(x | y)^(1+w) / p(x)^w with
-/// p(x) = Σ_c p(x | c). w = 0 is the plain conditional energy. Each evaluation runs the network
-/// once per candidate, so it suits a few classes (shapes), not a grid of 256 positions.
+/// p(x) = Σ_c p(x | c). w = 0 is the plain conditional energy. Each evaluation passes every
+/// sample under every candidate through the network (k times the rows), so it suits a few
+/// classes (shapes), not a grid of 256 positions.
 public struct LabelGuidedEnergy: Energy {
     public let network: Network
     /// One label row per sample; each must be one of `candidates`.
@@ -58,9 +59,7 @@ public struct LabelGuidedEnergy: Energy {
 
     /// E(x, c) of every sample under every candidate, candidate-major (`[c * rows + i]`).
     private func candidateEnergies(_ x: Tensor) -> [Float] {
-        let b = x.rows, k = candidates.rows
-        let tiled = x.gatherRows(Array((0..<k).map { _ in 0..<b }.joined()))
-        let tiledLabels = candidates.gatherRows(Array((0..<k).map { Array(repeating: $0, count: b) }.joined()))
+        let (tiled, tiledLabels) = LabelPosterior.tiled(x, under: candidates)
         return network.forward(tiled, labels: tiledLabels).scalars
     }
 

@@ -16,6 +16,14 @@ public enum LabelPosterior {
         return (e[truth] - lowest + log(z), gradient, e[truth] == lowest)
     }
 
+    /// Every row of `x` under every candidate, candidate-major: row c·B + i is x_i under
+    /// candidate c, so one network pass gives E(x_i, c) for all of them.
+    public static func tiled(_ x: Tensor, under candidates: Tensor) -> (x: Tensor, labels: Tensor) {
+        let b = x.rows, k = candidates.rows
+        return (x.gatherRows(Array((0..<k).map { _ in 0..<b }.joined())),
+                candidates.gatherRows(Array((0..<k).map { Array(repeating: $0, count: b) }.joined())))
+    }
+
     /// The index of each row of `labels` among the rows of `candidates` (each must be one of
     /// them exactly: one-hot classes, a grid of positions).
     public static func candidateIndices(of labels: Tensor, in candidates: Tensor) -> [Int] {

@@ -196,8 +196,9 @@ public struct ContrastiveDivergence {
         var truth: [Int] = []
         if let (task, labels) = classification {
             truth = LabelPosterior.candidateIndices(of: labels, in: task.candidates)
-            rows.append(positives.gatherRows(Array((0..<k).map { _ in 0..<n }.joined())))
-            rowLabels?.append(task.candidates.gatherRows(Array((0..<k).map { Array(repeating: $0, count: n) }.joined())))
+            let (tiled, tiledLabels) = LabelPosterior.tiled(positives, under: task.candidates)
+            rows.append(tiled)
+            rowLabels?.append(tiledLabels)
         }
         let batch = Tensor.concatenatingRows(rows)
         let batchLabels = rowLabels.map { Tensor.concatenatingRows($0) }
