@@ -27,7 +27,7 @@ extension TransitionModelBundle {
     /// Stores a FIFO buffer's rows (slot order) and how many rows it has been offered.
     mutating func storeReplay(_ replay: ReplayBuffer, as key: String) {
         if replay.count > 0 {
-            trainingState[key] = Tensor(shape: [replay.count, replay.rowWidth], scalars: (0..<replay.count).flatMap { replay.row($0) })
+            trainingState[key] = replay.contents.rows
         }
         info["\(key)_seen"] = "\(replay.seen)"
     }
@@ -42,9 +42,10 @@ extension TransitionModelBundle {
             guard seen == 0 else { throw TransitionModelError("the model's training state lacks its \(key) buffer") }
             return ReplayBuffer(capacity: capacity, rowWidth: rowWidth, policy: .fifo)
         }
-        guard rows.rowWidth == rowWidth, rows.rows <= capacity, rows.rows == min(seen, capacity) else {
+        guard rows.rowWidth == rowWidth,
+              let buffer = ReplayBuffer(capacity: capacity, rowWidth: rowWidth, restoringFIFO: (rows, nil), seen: seen) else {
             throw TransitionModelError("the model's \(key) buffer (\(rows.shape)) does not fit a capacity of \(capacity) rows of \(rowWidth)")
         }
-        return ReplayBuffer(capacity: capacity, restoringFIFO: rows, seen: seen)
+        return buffer
     }
 }

@@ -71,18 +71,24 @@ public struct ImageTrainer {
     private let spec: ImageModelSpec
     private let startStep: Int
 
-    /// A trainer for `model`; `optimizerState` (from `optimizerState()` of an earlier run, as
-    /// stored in a checkpoint) resumes Adam's moments. The replay buffer always starts empty.
+    /// A trainer for `model`; `state` (`state()` of an earlier run, as stored in a checkpoint's
+    /// extras) resumes Adam's moments and the replay buffer. A buffer saved with another
+    /// capacity, image size or label width is not restored: the chains then restart from noise.
     public init(model: ImageEnergyModel, options: ImageTrainingOptions, seed: UInt64,
-                optimizerState: [String: Tensor] = [:]) {
+                state: [String: Tensor] = [:]) {
         self.options = options
         spec = model.spec
         startStep = model.step
         let size = model.data.size
         var adam = Adam(learningRate: options.learningRate, beta1: 0, beta2: 0.999, clipsGradients: true)
-        adam.restore(optimizerState, names: Self.trainableNames(model.network))
-        let buffer = ReplayBuffer(capacity: options.bufferCapacity, rowWidth: size * size,
-                                  labelWidth: model.condition.labelWidth, policy: .fifo)
+        adam.restore(state, names: Self.trainableNames(model.network))
+        let width = model.condition.labelWidth
+        var buffer = ReplayBuffer(capacity: options.bufferCapacity, rowWidth: size * size, labelWidth: width, policy: .fifo)
+        if let rows = state[Self.bufferRowsKey], let seen = state[Self.bufferSeenKey].flatMap(Self.decodeCount),
+           let restored = ReplayBuffer(capacity: options.bufferCapacity, rowWidth: size * size, labelWidth: width,
+                                       restoringFIFO: (rows, state[Self.bufferLabelsKey]), seen: seen) {
+            buffer = restored
+        }
         trainer = ContrastiveDivergence(network: model.network, optimizer: adam, sampler: options.sampler,
                                         replay: buffer, freshNegatives: { positives, rng in
                                             ImageNoise.uniform(count: positives.rows, size: size, rng: &rng)
@@ -122,10 +128,35 @@ public struct ImageTrainer {
         return statistics
     }
 
-    /// Adam's moments as checkpoint extras.
-    public func optimizerState() -> [String: Tensor] {
+    /// Adam's moments and the replay buffer (rows in slot order, labels, additions so far) as
+    /// checkpoint extras, so a resumed run continues the chains instead of restarting them.
+    public func state() -> [String: Tensor] {
         let trainable = trainer.network.namedParameters.filter { $0.parameter.isTrainable }
-        return trainer.optimizer.state(names: trainable.map(\.name), shapes: trainable.map(\.parameter.value.shape))
+        var state = trainer.optimizer.state(names: trainable.map(\.name), shapes: trainable.map(\.parameter.value.shape))
+        if let buffer = trainer.replay, buffer.count > 0 {
+            let contents = buffer.contents
+            state[Self.bufferRowsKey] = contents.rows
+            state[Self.bufferLabelsKey] = contents.labels
+            state[Self.bufferSeenKey] = Self.encodeCount(buffer.seen)
+        }
+        return state
+    }
+
+    /// How many chains the replay buffer holds.
+    public var bufferCount: Int { trainer.replay?.count ?? 0 }
+
+    private static let bufferRowsKey = "replay.rows"
+    private static let bufferLabelsKey = "replay.labels"
+    private static let bufferSeenKey = "replay.seen"
+
+    /// A count as two exact floats (high and low 24 bits): one float is exact only to 2²⁴.
+    private static func encodeCount(_ n: Int) -> Tensor {
+        Tensor(shape: [2], scalars: [Float(n >> 24), Float(n & 0xFF_FFFF)])
+    }
+
+    private static func decodeCount(_ t: Tensor) -> Int? {
+        guard t.scalars.count == 2, t.scalars.allSatisfy({ $0.isFinite && $0 >= 0 && $0 < 0x1p24 && $0.rounded() == $0 }) else { return nil }
+        return Int(t.scalars[0]) << 24 | Int(t.scalars[1])
     }
 
     /// `count` chains drawn at random from the replay buffer (what the model currently

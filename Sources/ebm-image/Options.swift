@@ -57,6 +57,26 @@ struct GuidanceOptions: ParsableArguments {
     }
 }
 
+/// Sample-quality probes during training (`SampleProbe`).
+struct ProbeOptions: ParsableArguments {
+    @Option(help: "Every this many steps, sample --probe-count images from noise (--probe-rounds rounds of the training sampler) and put their quality on the training curve; the best step so far is saved next to the checkpoint as NAME.best.safetensors (0: off).")
+    var probeEvery = 0
+    @Option(help: "Samples per probe.")
+    var probeCount = 64
+    @Option(help: "Sampler rounds per probe.")
+    var probeRounds = 4
+
+    /// The probe these options ask for with `sampler`, nil when off.
+    func probe(sampler: LangevinSampler) throws -> SampleProbe? {
+        guard probeEvery >= 0 else { throw CommandError("--probe-every must be 0 (off) or positive, got \(probeEvery)") }
+        guard (1...4096).contains(probeCount), (1...100).contains(probeRounds) else {
+            throw CommandError("--probe-count must be in 1...4096 and --probe-rounds in 1...100, got \(probeCount) and \(probeRounds)")
+        }
+        guard probeEvery > 0 else { return nil }
+        return SampleProbe(interval: probeEvery, sampling: ConditionalSampling(count: probeCount, sampler: sampler, rounds: probeRounds))
+    }
+}
+
 /// The procedural data a new model is trained on.
 struct DataOptions: ParsableArguments {
     @Option(help: "Image side in pixels (32 for full runs, 16 for quick ones).")

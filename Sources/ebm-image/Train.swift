@@ -19,8 +19,12 @@ struct Train: ParsableCommand {
             over every candidate label (not in IGEBM either). The chains are refined in \
             --chain-shards groups at once, one per core. The checkpoint (safetensors) is saved every --save-every steps and at \
             the end; --resume continues it up to --steps in total (the data, architecture and \
-            condition come from the checkpoint; the replay buffer restarts empty). Writes a PNG \
-            of data (top) and buffer samples (bottom) and JSON lines of the training curve.
+            condition come from the checkpoint, and so does the replay buffer unless --buffer changed). Writes a PNG \
+            of data (top) and buffer samples (bottom) and JSON lines of the training curve. \
+            --probe-every N samples fresh chains from noise every N steps and adds their quality \
+            (probe_recognisable, probe_shape_accuracy, probe_position_error_px, …) to the curve, \
+            so a collapse of the samples shows while training; the best step by the conditioned \
+            factor's metric is kept as NAME.best.safetensors.
             """)
 
     @Option(help: "What the energy is conditioned on: none, shape, scale, position or rotation.")
@@ -51,6 +55,7 @@ struct Train: ParsableCommand {
     var saveEvery = 200
     @Option(help: "Write a metrics line every this many steps.")
     var logEvery = 10
+    @OptionGroup var probing: ProbeOptions
     @OptionGroup var data: DataOptions
     @OptionGroup var architecture: ArchitectureOptions
     @OptionGroup var sampling: SamplerOptions
@@ -73,6 +78,7 @@ struct Train: ParsableCommand {
         options.labelClassification = labelClassification
         options.chainShards = chainShards
         try sampling.apply(to: &options)
+        let probe = try probing.probe(sampler: options.sampler)
 
         let checkpointURL = URL(fileURLWithPath: checkpoint)
         let out = TaskOutput(task: "train", output: output)
@@ -80,12 +86,12 @@ struct Train: ParsableCommand {
         try prepareOutputDirectory(for: checkpointURL)
 
         var model: ImageEnergyModel
-        var optimizerState: [String: Tensor] = [:]
+        var state: [String: Tensor] = [:]
         var lines: [String] = []
         if resume {
             let loaded = try loadModel(checkpoint)
             model = loaded.model
-            optimizerState = loaded.checkpoint.extras
+            state = loaded.checkpoint.extras
             // Keep the curve of the earlier run(s) when it is still there.
             if let old = try? FileIO.readAll(out.metricsURL, format: "jsonl") {
                 lines = String(decoding: old, as: UTF8.self).split(separator: "\n").map(String.init)
@@ -103,13 +109,17 @@ struct Train: ParsableCommand {
             throw CommandError("--label-classification needs a conditional model; this one is unconditional")
         }
         let first = model.step
-        var trainer = ImageTrainer(model: model, options: options, seed: output.seed, optimizerState: optimizerState)
+        var trainer = ImageTrainer(model: model, options: options, seed: output.seed, state: state)
+        let resumedChains = trainer.bufferCount
 
         func save() throws {
-            try trainer.model.save(to: checkpointURL, extras: trainer.optimizerState(),
+            try trainer.model.save(to: checkpointURL, extras: trainer.state(),
                                    metadata: ["seed": String(output.seed)])
             try FileIO.writeAtomically(Array(lines.map { $0 + "\n" }.joined().utf8), to: out.metricsURL, format: "jsonl")
         }
+
+        let bestURL = checkpointURL.deletingPathExtension().appendingPathExtension("best.safetensors")
+        var best = resume ? Self.bestScore(at: bestURL) : nil
 
         let start = Date()
         var bar = ProgressBar(total: max(steps - first, 1), label: "train")
@@ -124,7 +134,8 @@ struct Train: ParsableCommand {
             }
             last = statistics
             bar.update(statistics.step - first, status: String(format: "E+ %.3f E- %.3f", statistics.positiveEnergy, statistics.negativeEnergy))
-            if statistics.step % logEvery == 0 || statistics.step == steps {
+            let probeNow = probe.map { statistics.step % $0.interval == 0 } ?? false
+            if statistics.step % logEvery == 0 || statistics.step == steps || probeNow {
                 var line: [String: Any] = [
                     "step": statistics.step, "loss": statistics.loss, "e_pos": statistics.positiveEnergy,
                     "e_neg": statistics.negativeEnergy, "replayed": statistics.replayed,
@@ -132,6 +143,18 @@ struct Train: ParsableCommand {
                 ]
                 if let accuracy = statistics.labelAccuracy { line["label_accuracy"] = accuracy }
                 if let crossEntropy = statistics.labelCrossEntropy { line["label_cross_entropy"] = crossEntropy }
+                if let probe, probeNow {
+                    let model = trainer.model
+                    let metrics = probe.measure(model, seed: output.seed)
+                    for (key, value) in metrics where !["samples", "guidance", "unguided_rounds"].contains(key) {
+                        line["probe_" + key] = value
+                    }
+                    let score = SampleProbe.score(metrics, condition: model.condition)
+                    if best.map({ score > $0.score }) ?? true {
+                        best = (score, statistics.step)
+                        try model.save(to: bestURL, metadata: ["seed": String(output.seed), "probe-score": String(score)])
+                    }
+                }
                 lines.append(try TaskOutput.jsonLine(line))
             }
             if statistics.step % saveEvery == 0 { try save() }
@@ -146,14 +169,28 @@ struct Train: ParsableCommand {
         try ImageGrid.image(rows: [images, samples], size: model.data.size).write(to: out.pngURL)
         var summary: [String: Any] = [
             "task": "train", "checkpoint": checkpoint, "condition": model.condition.rawValue, "size": model.data.size,
-            "steps": trainer.model.step, "steps_this_run": trainer.model.step - first,
+            "steps": trainer.model.step, "steps_this_run": trainer.model.step - first, "resumed_chains": resumedChains,
             "seconds": Date().timeIntervalSince(start), "seed": output.seed, "png": out.pngURL.path,
         ]
+        if let best {
+            summary["best_checkpoint"] = bestURL.path
+            summary["best_step"] = best.step
+            summary["best_probe_score"] = best.score
+        }
         if let last {
             summary["loss"] = last.loss
             summary["e_pos"] = last.positiveEnergy
             summary["e_neg"] = last.negativeEnergy
         }
         print(try TaskOutput.jsonLine(summary))
+    }
+
+    /// The probe score and step of an earlier run's best checkpoint, so a resumed run only
+    /// replaces it with a better one.
+    private static func bestScore(at url: URL) -> (score: Double, step: Int)? {
+        guard let checkpoint = try? Checkpoint.load(from: url, kind: ImageEnergyModel.checkpointKind),
+              let score = checkpoint.metadata["probe-score"].flatMap(Double.init),
+              let step = checkpoint.metadata["step"].flatMap(Int.init) else { return nil }
+        return (score, step)
     }
 }

@@ -242,4 +242,28 @@ struct ReplayBufferTests {
         let (x, labels, _) = buffer.mix(fresh: Tensor(zeros: [50, 1]), labels: Tensor(zeros: [50, 1]), fraction: 1, rng: &rng)
         for r in 0..<50 { #expect(x.scalars[r] == 10 * labels!.scalars[r]) }
     }
+
+    @Test func aRestoredFIFOContinuesAsTheOriginal() throws {
+        var rng = RNG(seed: 36)
+        var original = ReplayBuffer(capacity: 3, rowWidth: 2, labelWidth: 1)
+        func add(_ values: [Float], to buffer: inout ReplayBuffer) {
+            buffer.add(Tensor(shape: [values.count, 2], scalars: values.flatMap { [$0, -$0] }),
+                       labels: Tensor(shape: [values.count, 1], scalars: values.map { $0 + 100 }), rng: &rng)
+        }
+        add([1, 2, 3, 4], to: &original)
+        let saved = original.contents
+        #expect(saved.rows.scalars == [4, -4, 2, -2, 3, -3] && saved.labels?.scalars == [104, 102, 103])
+        var restored = try #require(ReplayBuffer(capacity: 3, rowWidth: 2, labelWidth: 1, restoringFIFO: saved, seen: original.seen))
+        // The next write lands where the original's would: on the oldest row, 2.
+        add([5], to: &original)
+        add([5], to: &restored)
+        #expect(restored.contents.rows == original.contents.rows && restored.contents.labels == original.contents.labels)
+        #expect(restored.count == 3 && restored.seen == 5)
+
+        #expect(ReplayBuffer(capacity: 2, rowWidth: 2, labelWidth: 1, restoringFIFO: saved, seen: 4) == nil)
+        #expect(ReplayBuffer(capacity: 3, rowWidth: 2, restoringFIFO: saved, seen: 4) == nil)
+        #expect(ReplayBuffer(capacity: 3, rowWidth: 2, labelWidth: 1, restoringFIFO: (saved.rows, nil), seen: 4) == nil)
+        #expect(ReplayBuffer(capacity: 3, rowWidth: 3, labelWidth: 1, restoringFIFO: saved, seen: 4) == nil)
+        #expect(ReplayBuffer(capacity: 3, rowWidth: 2, labelWidth: 1, restoringFIFO: saved, seen: 2) == nil)
+    }
 }

@@ -79,6 +79,43 @@ struct CommandLineTests {
         }
     }
 
+    /// Probes put sample quality on the curve and keep the best step, without changing training.
+    @Test func probesScoreTheCurveAndKeepTheBestStep() throws {
+        let dir = try directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func train(_ name: String, _ extra: [String]) throws -> [String: Any]? {
+            let result = try run(["train", "--condition", "shape", "--steps", "6", "--log-every", "3", "--chain-shards", "1",
+                                  "--checkpoint", dir.appendingPathComponent("\(name).safetensors").path,
+                                  "--png", dir.appendingPathComponent("\(name).png").path,
+                                  "--metrics", dir.appendingPathComponent("\(name).jsonl").path] + tiny + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+            return json(result.stdout.split(separator: "\n").last ?? "")
+        }
+        let summary = try train("probed", ["--probe-every", "2", "--probe-count", "8", "--probe-rounds", "1"])
+        let plain = try train("plain", [])
+        #expect(plain?["best_step"] == nil)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("plain.best.safetensors").path))
+        // Probing draws from its own stream: the trained weights are the same bytes.
+        #expect(try Data(contentsOf: dir.appendingPathComponent("probed.safetensors"))
+                == Data(contentsOf: dir.appendingPathComponent("plain.safetensors")))
+
+        let curve = try String(contentsOf: dir.appendingPathComponent("probed.jsonl"), encoding: .utf8)
+            .split(separator: "\n").compactMap(json)
+        #expect(curve.map { $0["step"] as? Int } == [2, 3, 4, 6])
+        let probes = curve.compactMap { line -> (step: Int, accuracy: Double)? in
+            guard let step = line["step"] as? Int, let accuracy = line["probe_shape_accuracy"] as? Double else { return nil }
+            #expect(line["probe_recognisable"] is Double)
+            return (step, accuracy)
+        }
+        #expect(probes.map(\.step) == [2, 4, 6])
+        let top = probes.map(\.accuracy).max()!
+        #expect(summary?["best_probe_score"] as? Double == top)
+        #expect(summary?["best_step"] as? Int == probes.first { $0.accuracy == top }?.step)
+        let best = try run(["classify", "--model", dir.appendingPathComponent("probed.best.safetensors").path, "--count", "4",
+                            "--png", dir.appendingPathComponent("c.png").path, "--metrics", dir.appendingPathComponent("c.jsonl").path])
+        #expect(best.status == 0, "\(best.stderr)")
+    }
+
     @Test func badInputGetsOneLineAndNoFiles() throws {
         let dir = try directory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -98,6 +135,8 @@ struct CommandLineTests {
             ["train", "--resume", "--checkpoint", model] + out,
             ["train", "--chain-shards", "0", "--checkpoint", model] + out,
             ["train", "--condition", "none", "--label-negatives", "4", "--checkpoint", model] + out,
+            ["train", "--probe-every", "-1", "--checkpoint", model] + out,
+            ["train", "--probe-every", "2", "--probe-count", "0", "--checkpoint", model] + out,
             ["sample", "--model", model] + out,
             ["sample", "--model", dir.appendingPathComponent("junk.safetensors").path] + out,
             ["sample", "--model", unconditional, "--count", "0"] + out,

@@ -31,11 +31,15 @@ struct ModelTests {
         var trainer = ImageTrainer(model: ImageEnergyModel(spec: Self.spec, seed: 1), options: Self.quickOptions, seed: 2)
         try trainer.step()
         let url = dir.appendingPathComponent("m.safetensors")
-        try trainer.model.save(to: url, extras: trainer.optimizerState())
+        try trainer.model.save(to: url, extras: trainer.state())
         let (loaded, checkpoint) = try ImageEnergyModel.load(from: url)
         #expect(loaded.spec == Self.spec && loaded.step == 1)
         #expect(loaded.network.parameters.map(\.value) == trainer.model.network.parameters.map(\.value))
         #expect(checkpoint.extras["adam.step"]?.scalars == [1])
+        // The replay buffer travels with the checkpoint: a trainer built from it holds the chains.
+        #expect(checkpoint.extras["replay.rows"]?.shape == [4, 256])
+        let reloaded = ImageTrainer(model: loaded, options: Self.quickOptions, seed: 2, state: checkpoint.extras)
+        #expect(reloaded.bufferCount == 4 && reloaded.state()["replay.rows"] == checkpoint.extras["replay.rows"])
 
         // A plain network checkpoint is not an image energy.
         let other = dir.appendingPathComponent("other.safetensors")
@@ -52,10 +56,19 @@ struct ModelTests {
         var trainer = ImageTrainer(model: ImageEnergyModel(spec: Self.spec, seed: 1), options: Self.quickOptions, seed: 2)
         try trainer.step()
         try trainer.step()
-        var resumed = ImageTrainer(model: trainer.model, options: Self.quickOptions, seed: 2, optimizerState: trainer.optimizerState())
+        let state = trainer.state()
+        var resumed = ImageTrainer(model: trainer.model, options: Self.quickOptions, seed: 2, state: state)
+        #expect(resumed.bufferCount == 8 && resumed.state()["replay.labels"] == state["replay.labels"])
         let statistics = try resumed.step()
         #expect(statistics.step == 3 && resumed.model.step == 3)
-        #expect(resumed.optimizerState()["adam.step"]?.scalars == [3])
+        #expect(statistics.replayed > 0, "the resumed chains continue from the saved buffer")
+        #expect(resumed.state()["adam.step"]?.scalars == [3])
+        #expect(resumed.state()["replay.seen"]?.scalars == [0, 12])
+
+        // Another capacity cannot hold the saved FIFO as it was: the chains restart.
+        var smaller = Self.quickOptions
+        smaller.bufferCapacity = 6
+        #expect(ImageTrainer(model: trainer.model, options: smaller, seed: 2, state: state).bufferCount == 0)
     }
 
     @Test func sameSeedSameModel() throws {

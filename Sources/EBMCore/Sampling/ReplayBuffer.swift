@@ -28,16 +28,30 @@ public struct ReplayBuffer: Sendable {
         labels = [Float](repeating: 0, count: capacity * labelWidth)
     }
 
-    /// A FIFO buffer continuing a saved one: `saved` holds its rows in slot order (as `row(_:)`
-    /// gives them) after `seen` additions, so counts and the next write position are the saved
-    /// buffer's.
-    public init(capacity: Int, restoringFIFO saved: Tensor, seen: Int) {
-        precondition(saved.rows == min(seen, capacity) && saved.rowWidth > 0, "a saved FIFO holds min(seen, capacity) rows")
-        self.init(capacity: capacity, rowWidth: saved.rowWidth, policy: .fifo)
-        rows.replaceSubrange(0..<saved.scalars.count, with: saved.scalars)
-        count = saved.rows
+    /// A FIFO buffer continuing a saved one: `saved` is `contents` of a buffer after `seen`
+    /// additions, so rows, labels, counts and the next write position are the saved buffer's.
+    /// Returns nil when `saved` does not fit: more rows than `capacity` (or than `seen`), no
+    /// rows of `rowWidth`, or labels that are missing, unexpected or of another width.
+    public init?(capacity: Int, rowWidth: Int, labelWidth: Int = 0,
+                 restoringFIFO saved: (rows: Tensor, labels: Tensor?), seen: Int) {
+        let count = saved.rows.rows
+        guard capacity > 0, rowWidth > 0, labelWidth >= 0, seen >= count, count == min(seen, capacity),
+              saved.rows.scalars.count == count * rowWidth,
+              (saved.labels?.scalars.count ?? 0) == count * labelWidth,
+              (saved.labels == nil) == (labelWidth == 0) else { return nil }
+        self.init(capacity: capacity, rowWidth: rowWidth, labelWidth: labelWidth, policy: .fifo)
+        rows.replaceSubrange(0..<saved.rows.scalars.count, with: saved.rows.scalars)
+        if let savedLabels = saved.labels { labels.replaceSubrange(0..<savedLabels.scalars.count, with: savedLabels.scalars) }
+        self.count = count
         self.seen = seen
         nextSlot = seen % capacity
+    }
+
+    /// The rows held, in slot order, and their labels when the buffer stores labels (what
+    /// `init(capacity:rowWidth:labelWidth:restoringFIFO:seen:)` continues).
+    public var contents: (rows: Tensor, labels: Tensor?) {
+        (Tensor(shape: [count, rowWidth], scalars: Array(rows[0..<count * rowWidth])),
+         labelWidth == 0 ? nil : Tensor(shape: [count, labelWidth], scalars: Array(labels[0..<count * labelWidth])))
     }
 
     /// Adds every row of `x` (and its label row when the buffer stores labels).
