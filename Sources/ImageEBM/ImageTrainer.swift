@@ -72,8 +72,9 @@ public struct ImageTrainer {
     private let startStep: Int
 
     /// A trainer for `model`; `state` (`state()` of an earlier run, as stored in a checkpoint's
-    /// extras) resumes Adam's moments and the replay buffer. A buffer saved with another
-    /// capacity, image size or label width is not restored: the chains then restart from noise.
+    /// extras) resumes Adam's moments and the replay buffer. A saved buffer that does not fit
+    /// `options.bufferCapacity` (more chains than it holds, or a full buffer into a larger one)
+    /// is not restored: the chains then restart from noise.
     public init(model: ImageEnergyModel, options: ImageTrainingOptions, seed: UInt64,
                 state: [String: Tensor] = [:]) {
         self.options = options
