@@ -42,8 +42,7 @@ extension TransitionModelBundle {
             guard seen == 0 else { throw TransitionModelError("the model's training state lacks its \(key) buffer") }
             return ReplayBuffer(capacity: capacity, rowWidth: rowWidth, policy: .fifo)
         }
-        guard rows.rowWidth == rowWidth,
-              let buffer = ReplayBuffer(capacity: capacity, rowWidth: rowWidth, restoringFIFO: (rows, nil), seen: seen) else {
+        guard let buffer = ReplayBuffer(capacity: capacity, rowWidth: rowWidth, restoringFIFO: (rows, nil), seen: seen) else {
             throw TransitionModelError("the model's \(key) buffer (\(rows.shape)) does not fit a capacity of \(capacity) rows of \(rowWidth)")
         }
         return buffer

@@ -16,11 +16,12 @@ public struct SampleProbe {
         self.sampling = sampling
     }
 
-    /// The metrics of `ConditionalSampling` on `model`, drawn from a stream of their own for
-    /// `seed` and the model's step, so probing never changes what training does.
+    /// The quality metrics of `ConditionalSampling` on `model` (without the run's settings:
+    /// sample count, guidance), drawn from a stream of their own for `seed` and the model's
+    /// step, so probing never changes what training does.
     public func measure(_ model: ImageEnergyModel, seed: UInt64) -> [String: Double] {
         var rng = RNG(seed: seed, stream: 0x70726F6265 &+ UInt64(model.step))
-        return sampling.run(model, rng: &rng).metrics
+        return sampling.run(model, rng: &rng).metrics.filter { !["samples", "guidance", "unguided_rounds"].contains($0.key) }
     }
 
     /// The figure ranking probes of a model conditioned on `condition`, higher is better: the

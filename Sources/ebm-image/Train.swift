@@ -146,9 +146,7 @@ struct Train: ParsableCommand {
                 if let probe, probeNow {
                     let model = trainer.model
                     let metrics = probe.measure(model, seed: output.seed)
-                    for (key, value) in metrics where !["samples", "guidance", "unguided_rounds"].contains(key) {
-                        line["probe_" + key] = value
-                    }
+                    for (key, value) in metrics { line["probe_" + key] = value }
                     let score = SampleProbe.score(metrics, condition: model.condition)
                     if best.map({ score > $0.score }) ?? true {
                         best = (score, statistics.step)

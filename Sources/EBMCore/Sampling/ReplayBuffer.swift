@@ -30,15 +30,15 @@ public struct ReplayBuffer: Sendable {
 
     /// A FIFO buffer continuing a saved one: `saved` is `contents` of a buffer after `seen`
     /// additions, so rows, labels, counts and the next write position are the saved buffer's.
-    /// Returns nil when `saved` does not fit: more rows than `capacity` (or than `seen`), no
-    /// rows of `rowWidth`, or labels that are missing, unexpected or of another width.
+    /// Returns nil when `saved` does not fit: more rows than `capacity` (or than `seen`), rows
+    /// of another width than `rowWidth`, or labels that are missing, unexpected, of another
+    /// width or of another count.
     public init?(capacity: Int, rowWidth: Int, labelWidth: Int = 0,
                  restoringFIFO saved: (rows: Tensor, labels: Tensor?), seen: Int) {
         let count = saved.rows.rows
+        let labelsFit = saved.labels.map { labelWidth > 0 && $0.rows == count && $0.rowWidth == labelWidth } ?? (labelWidth == 0)
         guard capacity > 0, rowWidth > 0, labelWidth >= 0, seen >= count, count == min(seen, capacity),
-              saved.rows.scalars.count == count * rowWidth,
-              (saved.labels?.scalars.count ?? 0) == count * labelWidth,
-              (saved.labels == nil) == (labelWidth == 0) else { return nil }
+              saved.rows.rowWidth == rowWidth, labelsFit else { return nil }
         self.init(capacity: capacity, rowWidth: rowWidth, labelWidth: labelWidth, policy: .fifo)
         rows.replaceSubrange(0..<saved.rows.scalars.count, with: saved.rows.scalars)
         if let savedLabels = saved.labels { labels.replaceSubrange(0..<savedLabels.scalars.count, with: savedLabels.scalars) }
