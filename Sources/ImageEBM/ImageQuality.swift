@@ -16,7 +16,9 @@ public struct ImageQuality: Sendable {
     /// Metrics of `images` (`[B, 1, S, S]`) against `targets`, for each factor in `conditions`:
     /// - always `mean_iou` (best template IoU) and `recognisable` (fraction with IoU ≥ 0.5);
     /// - `.position`: `position_error_px`, the mean centre-of-mass distance in pixels;
-    /// - `.shape`: `shape_accuracy`, the fraction whose best template has the target shape;
+    /// - `.shape`: `shape_accuracy`, the fraction whose best template has the target shape, and
+    ///   `shape_recognised`, the fraction whose best template has it and overlaps by IoU ≥ 0.5
+    ///   (a blob matches some template: a collapsed model still scores a third on accuracy);
     /// - `.scale`: `scale_error`, the mean |matched − target| scale;
     /// - `.rotation`: `rotation_error_deg`, the mean angle between matched and target rotation
     ///   modulo the target shape's symmetry.
@@ -35,6 +37,7 @@ public struct ImageQuality: Sendable {
                 metrics["position_error_px"] = mean(ImageMetrics.positionErrors(images, targets: targets, renderer: data.renderer).map(Double.init))
             case .shape:
                 metrics["shape_accuracy"] = mean(zip(matches, targets).map { $0.0.shape == $0.1.shape ? 1 : 0 })
+                metrics["shape_recognised"] = mean(zip(matches, targets).map { $0.0.shape == $0.1.shape && $0.0.iou >= 0.5 ? 1 : 0 })
             case .scale:
                 metrics["scale_error"] = mean(zip(matches, targets).map { Double(abs($0.0.scale - $0.1.scale)) })
             case .rotation:

@@ -25,12 +25,14 @@ public struct SampleProbe {
     }
 
     /// The figure ranking probes of a model conditioned on `condition`, higher is better: the
-    /// conditioned factor's metric (shape accuracy, or minus the position, scale or rotation
-    /// error), and for an unconditional model the fraction of recognisable sprites.
+    /// conditioned factor's metric (the fraction recognised as the right shape, or minus the
+    /// position, scale or rotation error), and for an unconditional model the fraction of
+    /// recognisable sprites. For shape it is not the accuracy alone, which a collapsed model's
+    /// blobs win a third of by matching some template.
     public static func score(_ metrics: [String: Double], condition: ImageCondition) -> Double {
         let value: Double? = switch condition {
         case .none: metrics["recognisable"]
-        case .shape: metrics["shape_accuracy"]
+        case .shape: metrics["shape_recognised"]
         case .position: metrics["position_error_px"].map { -$0 }
         case .scale: metrics["scale_error"].map { -$0 }
         case .rotation: metrics["rotation_error_deg"].map { -$0 }

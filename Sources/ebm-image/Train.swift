@@ -24,7 +24,8 @@ struct Train: ParsableCommand {
             --probe-every N samples fresh chains from noise every N steps and adds their quality \
             (probe_recognisable, probe_shape_accuracy, probe_position_error_px, …) to the curve, \
             so a collapse of the samples shows while training; the best step by the conditioned \
-            factor's metric is kept as NAME.best.safetensors.
+            factor's metric (for shape: probe_shape_recognised, the right shape at IoU 0.5 or \
+            more) is kept as NAME.best.safetensors.
             """)
 
     @Option(help: "What the energy is conditioned on: none, shape, scale, position or rotation.")

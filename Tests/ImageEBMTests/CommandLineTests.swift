@@ -103,8 +103,8 @@ struct CommandLineTests {
             .split(separator: "\n").compactMap(json)
         #expect(curve.map { $0["step"] as? Int } == [2, 3, 4, 6])
         let probes = curve.compactMap { line -> (step: Int, accuracy: Double)? in
-            guard let step = line["step"] as? Int, let accuracy = line["probe_shape_accuracy"] as? Double else { return nil }
-            #expect(line["probe_recognisable"] is Double)
+            guard let step = line["step"] as? Int, let accuracy = line["probe_shape_recognised"] as? Double else { return nil }
+            #expect(line["probe_recognisable"] is Double && line["probe_shape_accuracy"] is Double)
             return (step, accuracy)
         }
         #expect(probes.map(\.step) == [2, 4, 6])

@@ -56,4 +56,23 @@ struct MetricsTests {
         // Outliers: an empty image has no shape; noise fits no template well.
         #expect(matcher.match([Float](repeating: 0, count: size * size)[...]).shape == nil)
     }
+
+    /// A speck matches some template by a small IoU: it counts towards the accuracy when that
+    /// template happens to have the target's shape, but it is never recognised as the shape.
+    @Test func shapeRecognisedNeedsTheRightShapeAndASprite() {
+        let data = ShapeDataset(size: 16)
+        let quality = ImageQuality(data: data)
+        var rng = RNG(seed: 12)
+        let (sprites, factors) = data.batch(6, rng: &rng)
+        let own = quality.measure(sprites, targets: factors, conditions: [.shape])
+        #expect(own["shape_accuracy"] == own["shape_recognised"] && own["shape_recognised"]! > 0.8)
+        var speck = [Float](repeating: 0, count: 256)
+        speck[8 * 16 + 8] = 1
+        let match = quality.matcher.match(speck[...])
+        let target = ShapeFactors(shape: match.shape!, scale: 1, rotation: 0, x: 0.5, y: 0.5)
+        let metrics = quality.measure(Tensor(shape: [1, 1, 16, 16], scalars: speck), targets: [target], conditions: [.shape])
+        #expect(match.iou < 0.5)
+        #expect(metrics["shape_accuracy"] == 1 && metrics["shape_recognised"] == 0)
+        #expect(SampleProbe.score(metrics, condition: .shape) == 0)
+    }
 }
