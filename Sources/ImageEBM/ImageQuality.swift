@@ -27,7 +27,7 @@ public struct ImageQuality: Sendable {
         let matches = matcher.match(batch: images)
         var metrics: [String: Double] = [
             "mean_iou": mean(matches.map { Double($0.iou) }),
-            "recognisable": mean(matches.map { $0.iou >= 0.5 ? 1 : 0 }),
+            "recognisable": mean(matches.map { $0.isRecognisable ? 1 : 0 }),
         ]
         for condition in Set(conditions) {
             switch condition {
@@ -37,7 +37,7 @@ public struct ImageQuality: Sendable {
                 metrics["position_error_px"] = mean(ImageMetrics.positionErrors(images, targets: targets, renderer: data.renderer).map(Double.init))
             case .shape:
                 metrics["shape_accuracy"] = mean(zip(matches, targets).map { $0.0.shape == $0.1.shape ? 1 : 0 })
-                metrics["shape_recognised"] = mean(zip(matches, targets).map { $0.0.shape == $0.1.shape && $0.0.iou >= 0.5 ? 1 : 0 })
+                metrics["shape_recognised"] = mean(zip(matches, targets).map { $0.0.shape == $0.1.shape && $0.0.isRecognisable ? 1 : 0 })
             case .scale:
                 metrics["scale_error"] = mean(zip(matches, targets).map { Double(abs($0.0.scale - $0.1.scale)) })
             case .rotation:

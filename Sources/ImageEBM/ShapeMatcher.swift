@@ -9,6 +9,10 @@ public struct ShapeMatch: Equatable, Sendable {
     public var rotation: Float
     /// Intersection over union of the binarised image and the template, in [0, 1].
     public var iou: Float
+
+    /// Whether the template overlaps the image by IoU ≥ 0.5: the image is a sprite of that
+    /// shape rather than a blob or speck that some template merely fits best.
+    public var isRecognisable: Bool { iou >= 0.5 }
 }
 
 /// Recognises the sprite in an image by template matching: the image is binarised at 0.5 and

@@ -11,8 +11,9 @@ struct Sample: ParsableCommand {
         discussion: """
             Each chain starts from U(0, 1) noise under the label of a random factor set and runs \
             --rounds × --langevin-steps steps. Metrics against the renderer's ground truth: \
-            position_error_px (centre of mass vs. the conditioned position), shape_accuracy (best \
-            template IoU has the target's shape), shape_recognised (that, and IoU 0.5 or more), scale_error, rotation_error_deg, mean_iou, recognisable (the fraction whose \
+            position_error_px (centre of mass vs. the conditioned position), shape_accuracy (the \
+            best template by IoU has the target's shape), shape_recognised (that, and IoU 0.5 or \
+            more), scale_error, rotation_error_deg, mean_iou, recognisable (the fraction whose \
             best template overlaps by IoU 0.5 or more). PNG: samples (top), renders of \
             their targets (bottom). --guidance w > 0 samples p(x | y)·p(y | x)^w instead, with the \
             classifier the energy implies (softmax of -E over every label of the condition): \
